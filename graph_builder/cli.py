@@ -1,0 +1,316 @@
+"""The ``mawqif`` command: a thin layer over the library; errors are converted here, once."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import textwrap
+from collections.abc import Sequence
+from typing import IO
+
+from graph_builder import __version__, terms
+from graph_builder.errors import InputError, MawqifError, QueryError
+from graph_builder.store import EXPORT_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Store, write_results
+
+DEFAULT_STORE = "./mawqif-data"
+
+
+def _store_path(args: argparse.Namespace) -> str:
+    return args.store or os.environ.get("MAWQIF_STORE") or DEFAULT_STORE
+
+
+def _base(args: argparse.Namespace) -> str:
+    return getattr(args, "base", None) or os.environ.get("MAWQIF_BASE") or terms.DEFAULT_BASE
+
+
+def _open(args: argparse.Namespace, *, command: str) -> Store:
+    path = _store_path(args)
+    if path.startswith(("http://", "https://")):
+        raise MawqifError(f"--store {path}: remote SPARQL stores are not supported yet; "
+                          "use a folder for the embedded store")
+    return Store(path, base=_base(args), command=command)
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# -- commands --------------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from graph_builder.ingest import ingest
+    from graph_builder.loaders import iter_articles
+
+    tty = sys.stderr.isatty() and not args.quiet
+
+    def progress(report: object) -> None:
+        if tty:
+            print(f"\r{report.read} articles, {report.stances} stances …",  # type: ignore[attr-defined]
+                  end="", file=sys.stderr, flush=True)
+
+    def error(e: MawqifError) -> None:
+        if tty:
+            print("\r", end="", file=sys.stderr)
+        print(f"mawqif: {e}", file=sys.stderr)
+
+    with _open(args, command="mawqif ingest") as store:
+        report = ingest(store, iter_articles(args.paths, stdin=sys.stdin.buffer), base=_base(args),
+                        generated_at=_now(), on_progress=progress, on_error=error)
+    if tty:
+        print("\r", end="", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary(), file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _query_text(spec: str, params: list[str]) -> tuple[str, dict]:
+    import queries
+
+    if spec.startswith("@"):
+        try:
+            with open(spec[1:], encoding="utf-8") as f:
+                return f.read(), {}
+        except OSError as e:
+            raise InputError(f"cannot read the query: {e.strerror}", source=spec[1:]) from None
+    try:
+        named = queries.get_query(spec)
+    except KeyError:
+        if params:
+            raise QueryError(f"--param is only for named queries; {spec!r} is not one "
+                             f"(named queries: {', '.join(q.name for q in queries.list_queries())})") from None
+        return spec, {}
+    values = {}
+    for p in params:
+        if "=" not in p:
+            raise QueryError(f"--param {p!r}: write it as NAME=VALUE")
+        k, v = p.split("=", 1)
+        values[k] = v
+    try:
+        return named.text, queries.bind(named, values)
+    except ValueError as e:
+        raise QueryError(f"query {spec}: {e}") from None
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    text, subs = _query_text(args.query, args.param)
+    with _open(args, command="mawqif query") as store:
+        results = store.query(text, substitutions=subs)
+        out = _output(args)
+        try:
+            write_results(results, out, args.format)
+        finally:
+            _close_output(args, out)
+    return 0
+
+
+def _output(args: argparse.Namespace) -> IO[bytes]:
+    if getattr(args, "output", None):
+        try:
+            return open(args.output, "wb")
+        except OSError as e:
+            raise InputError(f"cannot write: {e.strerror}", source=args.output) from None
+    return sys.stdout.buffer
+
+
+def _close_output(args: argparse.Namespace, out: IO[bytes]) -> None:
+    if out is sys.stdout.buffer:
+        out.flush()
+    else:
+        out.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open(args, command="mawqif export") as store:
+        out = _output(args)
+        try:
+            store.export(out, args.format)
+        finally:
+            _close_output(args, out)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from graph_builder.extract import extract
+    from graph_builder.loaders import iter_articles
+    from graph_builder.render import extraction_json, extraction_table
+
+    status = 0
+    for item in iter_articles([args.path], stdin=sys.stdin.buffer):
+        if isinstance(item, MawqifError):
+            print(f"mawqif: {item}", file=sys.stderr)
+            status = 1
+            continue
+        x = extract(item)
+        if args.format == "json":
+            print(json.dumps(extraction_json(x), ensure_ascii=False, indent=1))
+        else:
+            print(extraction_table(x, color=sys.stdout.isatty()))
+    return status
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    try:
+        graph = ox.NamedNode(args.graph)
+    except ValueError:
+        raise InputError(f"not an IRI: {args.graph!r}", field="--graph") from None
+    fmt = ox.RdfFormat.from_extension(args.format or os.path.splitext(args.file)[1].lstrip("."))
+    if fmt is None:
+        raise InputError("unknown RDF format; give --format (ttl, nt, nq, trig, jsonld, rdf)", source=args.file)
+    with _open(args, command="mawqif load") as store:
+        try:
+            with open(args.file, "rb") as f:
+                store.load(f, fmt=fmt, graph=graph)
+        except OSError as e:
+            raise InputError(f"cannot read: {e.strerror}", source=args.file) from None
+        except QueryError as e:
+            raise InputError(str(e), source=args.file) from None
+    print(f"loaded {args.file} into <{graph.value}>", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from graph_builder.shacl import validate_store
+
+    with _open(args, command="mawqif validate") as store:
+        report = validate_store(store)
+    print(report.plain_text())
+    return 0 if report.conforms else 1
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _open(args, command="mawqif stats") as store:
+        s = store.stats()
+    if args.format == "json":
+        print(json.dumps(s.__dict__))
+    else:
+        for k, v in s.__dict__.items():
+            print(f"{k:<9} {v}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from server.run import serve
+
+    with _open(args, command="mawqif serve") as store:
+        serve(store, host=args.host, port=args.port, base=_base(args))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from graph_builder.ingest import ingest
+    from graph_builder.loaders import iter_articles
+    from graph_builder.samples import SAMPLES_PATH
+    from server.run import serve
+
+    path = args.store or tempfile.mkdtemp(prefix="mawqif-demo-")
+    with Store(path, base=_base(args), command="mawqif demo") as store:
+        report = ingest(store, iter_articles([str(SAMPLES_PATH)]), base=_base(args), generated_at=_now())
+        print(f"{report.summary()} into {path}", file=sys.stderr)
+        if args.no_serve:
+            return 0
+        serve(store, host=args.host, port=args.port, base=_base(args))
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------------------
+def _example(text: str) -> str:
+    return "example:\n" + textwrap.indent(textwrap.dedent(text).strip(), "  ")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="mawqif",
+        description="Build a knowledge graph of diplomatic stances from Arabic and English news.",
+        epilog=_example("""
+            mawqif ingest article.txt
+            mawqif query 'SELECT (COUNT(*) AS ?n) WHERE { ?s a mq:Stance }'
+            mawqif export --format turtle --output graph.ttl"""),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"mawqif {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_: str, example: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help_, description=help_, epilog=_example(example),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        c.add_argument("--store", metavar="S", help="store folder (default: $MAWQIF_STORE, else ./mawqif-data)")
+        c.add_argument("--base", metavar="IRI", help="base of instance IRIs (default: $MAWQIF_BASE, "
+                       f"else {terms.DEFAULT_BASE})")
+        return c
+
+    c = command("ingest", "Read articles and add what is extracted to the store.",
+                "mawqif ingest --store ./graph news/ today.jsonl")
+    c.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .html, .jsonl, a folder, or - for stdin")
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    c.set_defaults(func=cmd_ingest)
+
+    c = command("query", "Run a SPARQL query (text, @file.rq, or a bundled query's name).",
+                "mawqif query --format csv stances-of-actor --param actor=https://w3id.org/mawqif/id/state/FRA")
+    c.add_argument("query", metavar="QUERY")
+    c.add_argument("--format", choices=[*RESULT_FORMATS, *GRAPH_FORMATS], help="json (default for "
+                   "SELECT/ASK), xml, csv, tsv; turtle (default for CONSTRUCT/DESCRIBE), ntriples, jsonld, rdfxml")
+    c.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter of a named query (repeatable)")
+    c.set_defaults(func=cmd_query)
+
+    c = command("export", "Write the whole graph.", "mawqif export --format trig --output graph.trig")
+    c.add_argument("--format", default="turtle", choices=list(EXPORT_FORMATS))
+    c.add_argument("--output", metavar="FILE", help="default: standard output")
+    c.set_defaults(func=cmd_export)
+
+    c = command("serve", "Serve SPARQL, the graph explorer and exports over HTTP.",
+                "mawqif serve --port 8080")
+    c.add_argument("--host", default="127.0.0.1")
+    c.add_argument("--port", type=int, default=5000)
+    c.set_defaults(func=cmd_serve)
+
+    c = command("extract", "Show what one article yields, without a store.", "mawqif extract article.txt")
+    c.add_argument("path", metavar="FILE", help="an article file, or - for stdin")
+    c.add_argument("--format", choices=["table", "json"], default="table")
+    c.set_defaults(func=cmd_extract)
+
+    c = command("load", "Add an RDF file to a named graph.",
+                "mawqif load extra.ttl --graph https://example.org/graph/extra")
+    c.add_argument("file", metavar="FILE")
+    c.add_argument("--graph", required=True, metavar="IRI")
+    c.add_argument("--format", metavar="EXT", help="ttl, nt, nq, trig, jsonld, rdf (default: from the name)")
+    c.set_defaults(func=cmd_load)
+
+    c = command("validate", "Check the store against the SHACL shapes.", "mawqif validate --store ./graph")
+    c.set_defaults(func=cmd_validate)
+
+    c = command("stats", "Count articles, stances, entities and triples.", "mawqif stats")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.set_defaults(func=cmd_stats)
+
+    c = command("demo", "Ingest the bundled sample articles into a fresh store and serve them.",
+                "mawqif demo --port 8080")
+    c.add_argument("--host", default="127.0.0.1")
+    c.add_argument("--port", type=int, default=5000)
+    c.add_argument("--no-serve", action="store_true", help="ingest only")
+    c.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except MawqifError as e:
+        print(f"mawqif: {e}", file=sys.stderr)
+        return 2 if isinstance(e, QueryError) else 1
+    except KeyboardInterrupt:
+        print("mawqif: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Cue lexicons: the words that carry a stance, in Arabic and English, with the type each signals.
+
+Arabic patterns are written in *normalised* form (see :mod:`graph_builder.normalize`: no hamza
+seats, ``ة`` → ``ه``, ``ى`` → ``ي``) and match a whole word, after the proclitics و/ف. Each cue has
+a *role*:
+
+- ``verb``: a finite verb; its subject (the holder) follows it (VSO) or precedes it (SVO);
+- ``part``: a participle or a circumstantial (مؤكدا، داعين, "urging"); its holder is the holder of
+  the clause it hangs on;
+- ``noun``: a verbal noun (إدانة، قلق، "concern"); it signals a stance when framed (أعرب عن…،
+  possessive) or when the sentence has a holder;
+- ``frame``: a verb that only frames another cue (أكد، شدد، أعرب، عبر; "stressed", "expressed"):
+  with a cue after it, the frame and the cue make one stance of the cue's type; alone, ``أكد`` and
+  ``شدد`` are an Affirmation and ``أعرب`` is nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cue:
+    pattern: str
+    type: str        # a stance type, or "Frame" for frame verbs
+    role: str        # verb | part | noun | frame
+    lang: str
+
+
+# Arabic: (regex over normalised words, type, role). Alternatives are whole words.
+_AR: list[tuple[str, str, str]] = [
+    # Condemnation
+    (r"ادان(?:ت|وا|ا)?|دان(?:ت|وا)|[يتن]دين(?:ون|ان)?", "Condemnation", "verb"),
+    (r"مدينا|مدينين", "Condemnation", "part"),
+    (r"ادان(?:ه|ته|تها|تهم)", "Condemnation", "noun"),
+    (r"استنكر(?:ت|وا)?|[يتن]ستنكر(?:ون)?", "Condemnation", "verb"),
+    (r"مستنكرا|مستنكرين", "Condemnation", "part"),
+    (r"استنكار(?:ا|ه|ها|هم)?", "Condemnation", "noun"),
+    (r"شجب(?:ت|وا)?|[يتن]شجب(?:ون)?|شاجبا", "Condemnation", "verb"),
+    (r"انتقد(?:ت|وا)?|[يتن]نتقد(?:ون)?", "Condemnation", "verb"),
+    (r"منتقدا|منتقدين", "Condemnation", "part"),
+    (r"اتهم(?:ت|وا)?|[يتن]تهم(?:ون)?", "Condemnation", "verb"),
+    (r"متهما|متهمين", "Condemnation", "part"),
+    (r"حمل(?:ت|وا)?|[يت]حمل|محملا|تحملان", "Condemnation", "blame"),
+    # Call
+    (r"دعا|دعت|دعوا|[يتن]دعو(?:ن)?|[يت]دعوان", "Call", "verb"),
+    (r"داعيا|داعين|داعيه", "Call", "part"),
+    (r"دعوه|دعوتها|دعوته|دعوتهم|دعوات", "Call", "noun"),
+    (r"ناشد(?:ت|وا)?|[يتن]ناشد(?:ون)?", "Call", "verb"),
+    (r"مناشدا|مناشدين", "Call", "part"),
+    (r"حث(?:ت|وا)?|[يتن]حث(?:ون)?|حاثا", "Call", "verb"),
+    (r"حض(?:ت|وا)?|[يتن]حض(?:ون)?", "Call", "verb"),
+    (r"ضروره|بضروره|اهميه|باهميه|الحاجه", "Call", "need"),
+    (r"يجب|ينبغي|لابد|لا بد", "Call", "need"),
+    # Demand
+    (r"طالب(?:ت|وا)?|[يتن]طالب(?:ون)?|مطالبه", "Demand", "verb"),
+    (r"مطالبا|مطالبين", "Demand", "part"),
+    # Concern
+    (r"قلق(?:ه|ها|هم|نا)?|بقلق|القلق|قلقه|قلقون", "Concern", "noun"),
+    (r"مخاوف(?:ه|ها|هم)?|انزعاج(?:ه|ها)?", "Concern", "noun"),
+    (r"حذر(?:ت|وا)?|[يتن]حذر(?:ون)?", "Concern", "verb"),
+    (r"محذرا|محذرين", "Concern", "part"),
+    (r"تحذير(?:ه|ها|ات)?", "Concern", "noun"),
+    (r"اسف(?:ه|ها|هم)?", "Concern", "noun"),
+    # Support
+    (r"دعم(?:ه|ها|هم|نا)?|تاييد(?:ه|ها|هم)?|تضامن(?:ه|ها|هم)?|مسانده|ودعن", "Support", "noun"),
+    (r"دعمت|دعموا|[يتن]دعم(?:ون)?|ايد(?:ت|وا)?|[يتن]ويد(?:ون)?|ساند(?:ت|وا)?|[يت]ساند", "Support", "verb"),
+    (r"اشاد(?:ت|وا)?|[يتن]شيد(?:ون)?", "Support", "verb"),
+    (r"مشيدا|مشيدين|اشادته|اشادتها", "Support", "part"),
+    (r"ثمن(?:ت|وا)?|[يتن]ثمن(?:ون)?", "Support", "verb"),
+    (r"مثمنا", "Support", "part"),
+    (r"تضامنها|تضامنه|وقوفها|وقوفه", "Support", "noun"),
+    # Welcome
+    (r"رحب(?:ت|وا)?|[يتن]رحب(?:ون)?", "Welcome", "verb"),
+    (r"مرحبا|مرحبين|ترحيب(?:ه|ها|هم)?", "Welcome", "part"),
+    # Commitment
+    (r"التزام(?:ه|ها|هم|نا)?|ملتزم(?:ه|ون|ين)?", "Commitment", "noun"),
+    (r"تعهد(?:ت|وا)?|[يتن]تعهد(?:ون)?", "Commitment", "verb"),
+    (r"متعهدا", "Commitment", "part"),
+    # Rejection
+    (r"رفض(?:ت|وا|ته|تها)?|[يتن]رفض(?:ون)?", "Rejection", "verb"),
+    (r"رافضا|رافضين", "Rejection", "part"),
+    (r"رفض(?:ه|ها|هم)|رفضا", "Rejection", "noun"),
+    (r"مرفوض(?:ه)?", "Rejection", "noun"),
+    (r"نفي|نفت|نفوا|[يت]نفي|نافيا|نفته", "Rejection", "verb"),
+    (r"اعترض(?:ت|وا)?|[يت]عترض", "Rejection", "verb"),
+    # Affirmation and frames
+    (r"اكد(?:ت|وا)?|[يتن]وكد(?:ون)?", "Affirmation", "frame"),
+    (r"شدد(?:ت|وا)?|[يتن]شدد(?:ون)?", "Affirmation", "frame"),
+    (r"موكدا|موكدين|موكده|مشددا|مشددين|مشدده", "Affirmation", "partframe"),
+    (r"اعتبر(?:ت|وا)?|[يتن]عتبر(?:ون)?", "Affirmation", "verb"),
+    (r"معتبرا|معتبرين", "Affirmation", "part"),
+    (r"اعرب(?:ت|وا)?|[يتن]عرب(?:ون)?|عبر(?:ت|وا)?|[يت]عبر|اعربت", "Frame", "frame"),
+    (r"معربا|معربين|معربه", "Frame", "partframe"),
+    (r"اشار(?:ت|وا)?|[يت]شير", "Frame", "frame"),
+    (r"مشيرا|مشيرين|مشيره", "Frame", "partframe"),
+]
+
+# English: regex over casefolded text; whole words.
+_EN: list[tuple[str, str, str]] = [
+    (r"condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|deplor(?:e|es|ed|ing)|"
+     r"criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|blam(?:e|es|ed|ing)",
+     "Condemnation", "verb"),
+    (r"condemnation|denunciation|criticism", "Condemnation", "noun"),
+    (r"call(?:s|ed|ing)? (?:on|for|upon)|urg(?:e|es|ed|ing)|appeal(?:s|ed|ing)? (?:to|for)|"
+     r"appeal(?:s|ed)?|ask(?:s|ed)?", "Call", "verb"),
+    (r"demand(?:s|ed|ing)?|insist(?:s|ed|ing)?", "Demand", "verb"),
+    (r"concern(?:s)?|concerned|alarm(?:ed)?|worried|worry|regret(?:s|ted)?|disappointed|disappointment",
+     "Concern", "noun"),
+    (r"warn(?:s|ed|ing)?", "Concern", "verb"),
+    (r"support(?:s|ed|ing)?|back(?:s|ed|ing)|prais(?:e|es|ed|ing)|commend(?:s|ed|ing)?|"
+     r"applaud(?:s|ed|ing)?|endors(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|hail(?:s|ed)?",
+     "Support", "verb"),
+    (r"welcom(?:e|es|ed|ing)", "Welcome", "verb"),
+    (r"commit(?:s|ted)?|commitment|pledg(?:e|es|ed)", "Commitment", "verb"),
+    (r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|den(?:y|ies|ied)|oppos(?:e|es|ed|ing)|unacceptable",
+     "Rejection", "verb"),
+    (r"affirm(?:s|ed)?|reaffirm(?:s|ed)?|stress(?:es|ed)?|underscor(?:e|es|ed)|emphasi[sz](?:e|es|ed)",
+     "Affirmation", "frame"),
+    (r"express(?:es|ed)?|voic(?:e|es|ed)", "Frame", "frame"),
+]
+
+
+def _compile(entries: list[tuple[str, str, str]], lang: str) -> list[tuple[re.Pattern[str], Cue]]:
+    out = []
+    for pattern, type_, role in entries:
+        if lang == "ar":
+            rx = re.compile(r"(?<![\w])(?:و|ف)?(" + pattern + r")(?![\w])")
+        else:
+            rx = re.compile(r"\b(" + pattern + r")\b")
+        out.append((rx, Cue(pattern, type_, role, lang)))
+    return out
+
+
+CUES: dict[str, list[tuple[re.Pattern[str], Cue]]] = {"ar": _compile(_AR, "ar"), "en": _compile(_EN, "en")}
+
+# Principles: normalised Arabic / casefolded English keywords.
+PRINCIPLE_PATTERNS: dict[str, dict[str, str]] = {
+    "ar": {
+        "TwoStateSolution": r"حل الدولتين|مبدا الدولتين|دولتين",
+        "Sovereignty": r"سياد(?:ه|ته|تها)|استقلال(?:ه|ها)?",
+        "TerritorialIntegrity": r"وحده|سلامه اراضي|سلامته الاقليميه|السلامه الاقليميه|سلامه وحده",
+        "NonInterference": r"عدم التدخل|التدخل في الشو|شوونه الداخليه|الشوون الداخليه",
+        "PoliticalSolution": r"الحل السياسي|حل سياسي|تسويه سياسيه|حلا سياسيا|الحوار",
+        "Ceasefire": r"وقف اطلاق النار|وقف النار|الهدنه|التهدئه|وقف العنف|وقف القتال",
+        "Negotiations": r"مفاوضات|المفاوضات|التفاوض|محادثات",
+        "CounterTerrorism": r"الارهاب|الارهابيه|مكافحه الارهاب",
+        "HumanitarianAid": r"انساني|الانسانيه|المساعدات|الاغاثه|مساعده",
+        "InternationalLaw": r"القانون الدولي|الشرعيه الدوليه|قرارات مجلس الامن|القرار \d+|قرارات الامم",
+        "HumanRights": r"حقوق الانسان|انتهاكات",
+        "Investigation": r"تحقيق|التحقيق|لجنه تقصي",
+        "Sanctions": r"عقوبات|العقوبات|حظر",
+    },
+    "en": {
+        "TwoStateSolution": r"two-state|two state",
+        "Sovereignty": r"sovereignty|independence",
+        "TerritorialIntegrity": r"territorial integrity|unity of",
+        "NonInterference": r"non-interference|interference in",
+        "PoliticalSolution": r"political solution|political settlement|political process|dialogue",
+        "Ceasefire": r"cease-?fire|truce|end (?:to|of) (?:the |all )?(?:violence|fighting|hostilities)",
+        "Negotiations": r"negotiation|talks",
+        "CounterTerrorism": r"terroris",
+        "HumanitarianAid": r"humanitarian|aid\b|relief",
+        "InternationalLaw": r"international law|security council resolution|resolution \d+",
+        "HumanRights": r"human rights|abuses|rights of",
+        "Investigation": r"investigat|inquiry|probe",
+        "Sanctions": r"sanction|embargo",
+    },
+}
+PRINCIPLES_RX: dict[str, dict[str, re.Pattern[str]]] = {
+    lang: {name: re.compile(p) for name, p in table.items()} for lang, table in PRINCIPLE_PATTERNS.items()
+}
+
+#: Words in a genitive before an entity that make it a reference, not what the stance is about
+#: ("قرارات مجلس الأمن", "under the auspices of the UN").
+AR_REFERENCE_WORDS = frozenset(
+    "قرار قرارات لقرارات بقرارات القرار رعايه اشراف ميثاق اطار مظله وساطه مبادره بيان".split())
+EN_REFERENCE_WORDS = frozenset("resolution resolutions auspices charter framework mediation".split())
+
+#: Phrases that keep the previous topic ("وفي ذات السياق").
+CONTEXT_CARRY = {
+    "ar": re.compile(r"(?:في|وفي|وفى|في) (?:ذات السياق|السياق ذاته|السياق نفسه|نفس السياق|هذا السياق|هذا الصدد)"),
+    "en": re.compile(r"\b(?:in the same context|in this context|in this regard|meanwhile)\b"),
+}
+
+#: Words that negate the cue right after them.
+NEGATION = {"ar": re.compile(r"(?:^|\s)(?:لا|لم|لن|ليس|ليست|غير|عدم)\s+$"),
+            "en": re.compile(r"\b(?:not|never|no longer|n't|refused to|declined to)\s+(?:\w+\s+)?$")}
+
+#: Words right before an entity that make it an object, not a subject (Arabic, normalised).
+AR_OBJECT_PREPOSITIONS = frozenset(
+    "الي علي عن في من ضد مع بين لدي حول تجاه ازاء بشان لصالح نحو بحق عبر".split())
+EN_OBJECT_PREPOSITIONS = frozenset(
+    "to on against with about over in at for from of by toward towards into between upon".split())
+
+#: Who speaks for whom: persons often quoted (their institution holds the stance).
+PERSONS: dict[str, dict[str, str]] = {
+    "ar": {"غوتيريش": "UN", "غوتيرس": "UN", "جوتيريش": "UN", "بان كي مون": "UN",
+           "ابو الغيط": "ARAB_LEAGUE", "ابوالغيط": "ARAB_LEAGUE"},
+    "en": {"guterres": "UN", "ban ki-moon": "UN", "aboul gheit": "ARAB_LEAGUE"},
+}
