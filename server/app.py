@@ -5,6 +5,9 @@ Every error answers in one JSON shape: ``{"ok": false, "status": N, "error": "â€
 from __future__ import annotations
 
 import io
+import queue
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -50,6 +53,44 @@ def _best(accept: Any, offered: dict[str, Any], default: str) -> str | None:
         return default
     best = accept.best_match([default, *offered])
     return best
+
+
+class _QueueWriter(io.RawIOBase):
+    """A binary file whose writes go, in chunks, to a bounded queue (so memory stays bounded)."""
+
+    def __init__(self, q: queue.Queue[bytes | BaseException | None]) -> None:
+        self.q = q
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self.q.put(data)
+        return len(data)
+
+
+def stream_export(store: Store, fmt: str, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """The store's export in ``fmt``, produced by a writer thread and yielded as it is written."""
+    q: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=64)
+
+    def work() -> None:
+        try:
+            with io.BufferedWriter(_QueueWriter(q), buffer_size=chunk) as out:
+                store.export(out, fmt)
+        except BaseException as e:  # handed to the reader, which re-raises it
+            q.put(e)
+        finally:
+            q.put(None)
+
+    threading.Thread(target=work, daemon=True, name="mawqif-export").start()
+    while True:
+        item = q.get()
+        if item is None:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str, Any] | None = None) -> Flask:
@@ -124,8 +165,6 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         fmt = request.args.get("format", "turtle")
         if fmt not in EXPORT_FORMATS:
             raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-        buf = io.BytesIO()
-        store.export(buf, fmt)
-        return Response(buf.getvalue(), mimetype=EXPORT_MEDIA[fmt])
+        return Response(stream_export(store, fmt), mimetype=EXPORT_MEDIA[fmt])
 
     return app

@@ -9,16 +9,17 @@ from types import FrameType
 from graph_builder import terms
 from graph_builder.store import Store
 from server.app import create_app
+from server.logging import RequestLog
 
 
 def serve(store: Store, *, host: str = "127.0.0.1", port: int = 5000, base: str = terms.DEFAULT_BASE,
           threads: int = 8) -> None:
     """Run until SIGTERM or SIGINT; the caller closes the store afterwards."""
-    from waitress.server import create_server
     from waitress import wasyncore
+    from waitress.server import create_server
 
     app = create_app(store, base=base)
-    server = create_server(app, host=host, port=port, threads=threads, ident="mawqif")
+    server = create_server(RequestLog(app), host=host, port=port, threads=threads, ident="mawqif")
     url = f"http://{host}:{server.effective_port}/"  # type: ignore[union-attr]
     store.set_url(url)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
