@@ -61,6 +61,7 @@ _AR_BETWEEN_WORDS = _AR_TITLE_WORDS | frozenset(normalize_word(w) for w in (
     "في بيان بيانا له لها اليوم امس أمس ايضا أيضا مجددا من جديد بشدة بقوة الأحد الاثنين الثلاثاء "
     "الأربعاء الخميس الجمعة السبت مساء صباح رسميا الدولي الدولية العربية العربي الخاص العام "
     "المتحدة الأمن مجلس وزراء").split())
+_AR_BLAME_OBJECT = re.compile(r"مسوولي")
 _EN_TITLE_WORDS = frozenset(
     "minister ministry foreign secretary spokesman spokeswoman spokesperson ambassador envoy president "
     "government officials official delegation embassy prime king leader leaders troops forces "
@@ -97,6 +98,10 @@ def _find_cues(sent: Sentence, lang: str) -> list[_CueHit]:
     raw: list[tuple[int, int, Cue]] = []
     for rx, cue in CUES[lang]:
         for m in rx.finditer(norm.text):
+            # حمّل/يحمّل blames only with "المسؤولية" after it ("تحمل الشعب معاناة" is endurance).
+            if lang == "ar" and cue.role == "blame" and not _AR_BLAME_OBJECT.search(
+                    norm.text, m.end(1), m.end(1) + 60):
+                continue
             raw.append((m.start(1), m.end(1), cue))
     raw.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     # drop overlaps, keeping the longest at each place

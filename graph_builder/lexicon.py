@@ -30,7 +30,7 @@ class Cue:
 # Arabic: (regex over normalised words, type, role). Alternatives are whole words.
 _AR: list[tuple[str, str, str]] = [
     # Condemnation
-    (r"ادان(?:ت|وا|ا)?|دان(?:ت|وا)|[يتن]دين(?:ون|ان)?", "Condemnation", "verb"),
+    (r"ادان(?:ت|وا|ا)?|دان(?:ت|وا)?|[يتن]دين(?:ون|ان)?", "Condemnation", "verb"),
     (r"مدينا|مدينين", "Condemnation", "part"),
     (r"ادان(?:ه|ته|تها|تهم)", "Condemnation", "noun"),
     (r"استنكر(?:ت|وا)?|[يتن]ستنكر(?:ون)?", "Condemnation", "verb"),
@@ -89,6 +89,7 @@ _AR: list[tuple[str, str, str]] = [
     (r"شدد(?:ت|وا)?|[يتن]شدد(?:ون)?", "Affirmation", "frame"),
     (r"موكدا|موكدين|موكده|مشددا|مشددين|مشدده", "Affirmation", "partframe"),
     (r"اعتبر(?:ت|وا)?|[يتن]عتبر(?:ون)?", "Affirmation", "verb"),
+    (r"وصف(?:ت|وا)?|[يتن]صف(?:ون|ان)?", "Affirmation", "verb"),
     (r"معتبرا|معتبرين", "Affirmation", "part"),
     (r"اعرب(?:ت|وا)?|[يتن]عرب(?:ون)?|عبر(?:ت|وا)?|[يت]عبر|اعربت", "Frame", "frame"),
     (r"معربا|معربين|معربه", "Frame", "partframe"),

@@ -5,7 +5,7 @@ an article rather than adding a copy.
 
     >>> from graph_builder.model import Article
     >>> article_iri(Article(text="x", url="https://example.org/a")).value
-    'https://w3id.org/mawqif/id/article/3b7f1cf1b0bcd5a26a7cb1c3bd6bdb4b1a8e5b9e'
+    'https://w3id.org/mawqif/id/article/579f2a2ceeee0bc369f88d8b2b891d6263265b30'
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from graph_builder.model import Article, EntityInfo, Extraction, Stance
 from graph_builder.store import ArticleGraph
 
 _KIND_PATH = {
-    "State": "state",
-    "Organisation": "organisation",
-    "ArmedGroup": "armed-group",
-    "Conflict": "conflict",
-    "Region": "region",
+    "State": terms.INSTANCE_PATHS["state"],
+    "Organisation": terms.INSTANCE_PATHS["organisation"],
+    "ArmedGroup": terms.INSTANCE_PATHS["group"],
+    "Conflict": terms.INSTANCE_PATHS["conflict"],
+    "Region": terms.INSTANCE_PATHS["region"],
 }
 
 
@@ -41,19 +41,29 @@ def article_key(article: Article) -> str:
 def article_iri(article: Article, base: str = terms.DEFAULT_BASE) -> ox.NamedNode:
     key = article_key(article)
     # Kept compatible with the plain url hash so that IRIs stay stable across versions.
-    return ox.NamedNode(f"{base}article/{_digest(key[4:] if article.url else key)}")
+    return ox.NamedNode(f"{base}{terms.INSTANCE_PATHS['article']}{_digest(key[4:] if article.url else key)}")
 
 
 def entity_iri(info: EntityInfo, base: str = terms.DEFAULT_BASE) -> ox.NamedNode:
     """``<base>state/SYR``, ``<base>organisation/UNSC``, ``<base>conflict/syria`` …"""
     local = info.key.split(":", 1)[1] if ":" in info.key else info.key
-    return ox.NamedNode(f"{base}{_KIND_PATH[info.kind]}/{local}")
+    return ox.NamedNode(f"{base}{_KIND_PATH[info.kind]}{local}")
 
 
-def stance_iri(article: ox.NamedNode, stance: Stance) -> ox.NamedNode:
+def _article_id(article: ox.NamedNode) -> str:
+    return article.value.rsplit("/", 1)[-1]
+
+
+def stance_iri(article: ox.NamedNode, stance: Stance, base: str = terms.DEFAULT_BASE) -> ox.NamedNode:
+    """``<base>stance/<article id>-<digest of holder, type, targets and cue position>``."""
     d = _digest(stance.holder, stance.type, "|".join(stance.targets), str(stance.sentence.start),
                 str(stance.cue_start), size=16)
-    return ox.NamedNode(f"{article.value}/stance/{d}")
+    return ox.NamedNode(f"{base}{terms.INSTANCE_PATHS['stance']}{_article_id(article)}-{d}")
+
+
+def run_iri(article: ox.NamedNode, base: str = terms.DEFAULT_BASE) -> ox.NamedNode:
+    """The extraction run that produced an article's graph."""
+    return ox.NamedNode(f"{base}{terms.INSTANCE_PATHS['run']}{_article_id(article)}")
 
 
 def content_hash(article: Article) -> str:
@@ -145,7 +155,7 @@ def build_article_graph(x: Extraction, *, base: str = terms.DEFAULT_BASE,
         add(a, terms.DCTERMS_IDENTIFIER, ox.Literal(art.id))
     add(a, terms.MQ_CONTENT_HASH, ox.Literal(content_hash(art)))
 
-    run = ox.NamedNode(f"{a.value}/extraction")
+    run = run_iri(a, base)
     add(a, terms.PROV_WAS_GENERATED_BY, run)
     add(run, terms.RDF_TYPE, terms.MQ_EXTRACTION_RUN)
     add(run, terms.MQ_SOFTWARE_VERSION, ox.Literal(f"mawqif {__version__}"))
@@ -165,7 +175,7 @@ def build_article_graph(x: Extraction, *, base: str = terms.DEFAULT_BASE,
         used.add(org)
 
     for st in x.stances:
-        s = stance_iri(a, st)
+        s = stance_iri(a, st, base)
         used.add(st.holder)
         used.update(st.targets)
         add(s, terms.RDF_TYPE, terms.MQ_STANCE)

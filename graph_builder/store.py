@@ -152,7 +152,7 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------
     def _is_article_graph(self, g: ox.NamedNode | ox.BlankNode) -> bool:
-        return isinstance(g, ox.NamedNode) and g.value.startswith(self.base + "article/")
+        return isinstance(g, ox.NamedNode) and g.value.startswith(self.base + terms.INSTANCE_PATHS["article"])
 
     def recover(self) -> list[str]:
         """Remove article graphs whose commit record is missing (an interrupted load)."""

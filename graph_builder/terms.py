@@ -250,9 +250,16 @@ def entities_graph(base: str = DEFAULT_BASE) -> NamedNode:
     return NamedNode(f"{base}graph/entities")
 
 
+#: Path segments of instance IRIs under the base, by what they name (``<base>state/SYR``).
+INSTANCE_PATHS: dict[str, str] = {
+    "article": "article/", "stance": "stance/", "run": "run/", "state": "state/",
+    "organisation": "organisation/", "group": "armed-group/", "conflict": "conflict/", "region": "region/",
+}
+
+
 def export_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """:data:`PREFIXES` plus ``id:`` for the instance base, for Turtle/TriG export."""
-    return {**PREFIXES, "id": base}
+    """:data:`PREFIXES` plus one prefix per kind of instance (``state:SYR``), for readable exports."""
+    return {**PREFIXES, "id": base, **{k: base + v for k, v in INSTANCE_PATHS.items()}}
 
 
 # ---------------------------------------------------------------------------------------------
