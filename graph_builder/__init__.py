@@ -9,10 +9,11 @@ The library comes first and the command line is a thin layer over it::
 """
 from __future__ import annotations
 
-from graph_builder.errors import InputError, MawqifError, QueryError, StoreError, StoreLockedError
-from graph_builder.model import Article, Extraction, Mention, Stance
-
 __version__ = "0.1.0"
+
+from graph_builder.errors import InputError, MawqifError, QueryError, StoreError, StoreLockedError  # noqa: E402
+from graph_builder.extract import extract  # noqa: E402  (the function, not the module of that name)
+from graph_builder.model import Article, Extraction, Mention, Stance  # noqa: E402
 
 __all__ = [
     "Article",
@@ -28,9 +29,3 @@ __all__ = [
     "extract",
 ]
 
-
-def extract(article: Article) -> Extraction:
-    """Extract stances, entities, memberships and dates from one article (pure)."""
-    from graph_builder.extract import extract as _extract
-
-    return _extract(article)
