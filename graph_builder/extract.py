@@ -13,19 +13,24 @@ that produced it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from graph_builder.dates import find_dates
 from graph_builder.errors import UnsupportedLanguageError
+from graph_builder.extract_en import EnglishReader, join_wrapped
 from graph_builder.gazetteer import Gazetteer, default_gazetteer
 from graph_builder.lang import detect_language
 from graph_builder.lexicon import (
+    AR_CLAUSE_INITIAL,
+    AR_CLAUSE_OPENERS,
     AR_OBJECT_PREPOSITIONS,
     AR_REFERENCE_WORDS,
+    AR_REQUIRES_AFTER,
     CONTEXT_CARRY,
     CUES,
-    EN_REFERENCE_WORDS,
     EN_OBJECT_PREPOSITIONS,
+    EN_REFERENCE_WORDS,
     NEGATION,
     PERSONS,
     PRINCIPLES_RX,
@@ -41,6 +46,8 @@ FRAME_WINDOW = 5
 SUBJECT_WINDOW = 6
 #: Most targets one stance gets from one clause.
 MAX_TARGETS = 4
+#: Arabic: the object of a cue comes first; later names in a long clause are mostly circumstance.
+AR_MAX_TARGETS = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -61,7 +68,34 @@ _AR_BETWEEN_WORDS = _AR_TITLE_WORDS | frozenset(normalize_word(w) for w in (
     "في بيان بيانا له لها اليوم امس أمس ايضا أيضا مجددا من جديد بشدة بقوة الأحد الاثنين الثلاثاء "
     "الأربعاء الخميس الجمعة السبت مساء صباح رسميا الدولي الدولية العربية العربي الخاص العام "
     "المتحدة الأمن مجلس وزراء").split())
-_AR_BLAME_OBJECT = re.compile(r"مسوولي")
+# Arabic tokens in the original text (letters with their diacritics and tatweel).
+_AR_TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+", re.UNICODE)
+# A verb agreeing in the plural or dual has its subject before it (or as a pronoun): no VSO.
+_AR_PLURAL_VERB = re.compile(r"(?:وا|ون)$|^[وف]?[يت]\w+ان$")
+# Words between a verb and its subject that are not themselves the subject (times, "في بيان").
+_AR_SKIP_WORDS = _AR_BETWEEN_WORDS - _AR_TITLE_WORDS
+# Definite nouns that refer back to an institution already named ("وأدان المجلس", "دعا البيان").
+# The value is the stem the antecedent's name contains, or "" for "whoever holds the floor".
+_AR_ANAPHORS: dict[str, str] = {
+    "المجلس": "مجلس", "الجامعه": "جامع", "المنظمه": "منظم", "الاتحاد": "اتحاد", "الحلف": "حلف",
+    "اللجنه": "لجن", "التحالف": "تحالف", "الامين": "", "البيان": "", "المتحدث": "", "الناطق": "",
+    "الوزير": "", "الوزاره": "", "الخارجيه": "", "الحكومه": "", "الوفد": "", "السفير": "",
+    "السفيره": "", "المندوب": "", "المندوبه": "", "الرئيس": "", "المسوول": "",
+}
+# Titles of persons, after which the speaker's name may come before the state it speaks for.
+_AR_PERSON_TITLES = frozenset(normalize_word(w) for w in (
+    "وزير وزيرة الوزير الوزيرة السفير سفير السفيرة سفيرة المندوب مندوب المندوبة مندوبة المتحدث "
+    "متحدث المتحدثة الناطق ناطق الناطقة الرئيس رئيس الممثل ممثل المبعوث مبعوث الأمين أمين "
+    "العاهل الملك الأمير ولي نائب مستشار المستشار مساعد مسؤول المسؤول").split())
+# A comma-delimited apposition between a subject and its verb ("، فلان الفلاني،").
+_AR_APPOSITION = re.compile(r"\s*[،,][^،,.]{1,80}[،,]\s*(?:\S+\s+){0,2}?\S*\s*$")
+# Complementisers that open reported content ("أكد أن …", "قال إن …").
+_AR_THAT = frozenset({"ان", "بان", "انه", "انها", "بانه", "بانها"})
+# Demonstratives: "رفض هذا المقترح" is about what was just spoken of.
+_AR_DEMONSTRATIVES = frozenset({"هذا", "هذه", "ذلك", "تلك", "هذين", "هاتين", "هولا"})
+# A dateline before the first sentence ("دبي، الإمارات (وكالة)--", "القاهرة - "): only a place.
+_AR_DATELINE = re.compile(r"^\s*(?:[^\n.()]{0,60}\([^()\n]{1,30}\)\s*(?:-{1,2}|–|—|:)?"
+                          r"|[^\s\n.،,]{2,15}(?:\s*[،,]\s*[^\n.،,()]{2,30})?\s+[-–—]\s)")
 _EN_TITLE_WORDS = frozenset(
     "minister ministry foreign secretary spokesman spokeswoman spokesperson ambassador envoy president "
     "government officials official delegation embassy prime king leader leaders troops forces "
@@ -98,9 +132,11 @@ def _find_cues(sent: Sentence, lang: str) -> list[_CueHit]:
     raw: list[tuple[int, int, Cue]] = []
     for rx, cue in CUES[lang]:
         for m in rx.finditer(norm.text):
-            # حمّل/يحمّل blames only with "المسؤولية" after it ("تحمل الشعب معاناة" is endurance).
-            if lang == "ar" and cue.role == "blame" and not _AR_BLAME_OBJECT.search(
-                    norm.text, m.end(1), m.end(1) + 60):
+            if lang == "ar" and cue.pattern in AR_REQUIRES_AFTER \
+                    and not AR_REQUIRES_AFTER[cue.pattern].search(norm.text[m.end(1):m.end(1) + 60]):
+                continue
+            if lang == "ar" and cue.pattern in AR_CLAUSE_INITIAL and m.start(0) == m.start(1) \
+                    and not AR_CLAUSE_OPENERS.search(norm.text[max(0, m.start(0) - 12):m.start(0)]):
                 continue
             raw.append((m.start(1), m.end(1), cue))
     raw.sort(key=lambda t: (t[0], -(t[1] - t[0])))
@@ -183,9 +219,23 @@ class _Reader:
         self.gaz = gaz
         self.mentions = [m for m in gaz.find(self.text, lang)]
         self.persons = self._find_persons()
+        self._span_index: tuple[list[Mention], list[int]] | None = None
         self.holder: str | None = None
         self.topic: tuple[str, ...] = ()
         self.holder_mentions: list[Mention] = []
+        # Arabic: the holders of the last statement (several for a joint one), carried on to
+        # sentences with an implicit subject ("وأضاف", "وشددوا").
+        self.holders: tuple[str, ...] = ()
+        self.subject_end = 0
+        self.exclude: set[str] = set()
+        self.dateline_end = 0
+        if lang == "ar":
+            dl = _AR_DATELINE.match(self.text[:120])
+            if dl and dl.end() < len(self.text.split("\n", 1)[0]):
+                self.dateline_end = dl.end()
+        # English: speakers, quotations and people named in the article (graph_builder.extract_en)
+        self.en = EnglishReader(self) if lang == "en" else None
+        self.en_rule = ""
 
     def _find_persons(self) -> list[Mention]:
         out = []
@@ -209,7 +259,20 @@ class _Reader:
         return True
 
     def in_span(self, a: int, b: int) -> list[Mention]:
-        return [m for m in (*self.mentions, *self.persons) if a <= m.start and m.end <= b]
+        """Mentions (and persons) inside text[a:b], in text order; a binary search, not a scan."""
+        a = max(a, self.dateline_end)
+        if self._span_index is None:
+            ordered = sorted((*self.mentions, *self.persons), key=lambda m: m.start)
+            self._span_index = (ordered, [m.start for m in ordered])
+        ordered, starts = self._span_index
+        found = []
+        for i in range(bisect_left(starts, a), len(starts)):
+            m = ordered[i]
+            if m.start >= b:
+                break
+            if m.end <= b:
+                found.append(m)
+        return found
 
     # -- holders ---------------------------------------------------------------------------------
     def find_holder(self, sent: Sentence, hit: _CueHit, clause_start: int) -> tuple[str | None, str]:
@@ -255,12 +318,179 @@ class _Reader:
             return self.holder, "carried"
         return None, ""
 
+    # -- Arabic holders ----------------------------------------------------------------------------
+    def _ar_tokens(self, a: int, b: int) -> list[tuple[str, int, int]]:
+        """(normalised word, start, end) for the words of text[a:b], offsets into the text."""
+        return [(normalize_word(t.group()), a + t.start(), a + t.end())
+                for t in _AR_TOKEN.finditer(self.text[a:b])]
+
+    def _ar_joined(self, a: int, b: int) -> bool:
+        """Whether only "و" or a comma stands between a and b: a coordination (not "الحوثي
+        الإيرانية", a name and its adjective)."""
+        words = _words_between(self.text, a, b, "ar")
+        # "و", or "و" with the preposition repeated ("للحكومة اليمنية وللأمم المتحدة")
+        return words in (["و"], ["ول"], ["وب"]) or (not words and any(c in self.text[a:b] for c in "،,"))
+
+    def _ar_group(self, m: Mention, pool: list[Mention], forward: bool) -> list[Mention]:
+        """m with the actors coordinated to it ("الولايات المتحدة وبريطانيا وفرنسا")."""
+        group = [m]
+        i = pool.index(m)
+        step = 1 if forward else -1
+        j = i + step
+        while 0 <= j < len(pool):
+            n = pool[j]
+            a, b = (group[-1].end, n.start) if forward else (n.end, group[-1].start)
+            if a > b or not self._ar_joined(a, b):
+                break
+            if n.key not in [g.key for g in group]:
+                group.append(n)
+            j += step
+        return group if forward else group[::-1]
+
+    def _ar_antecedent(self, stem: str, pos: int) -> str | None:
+        """The institution an anaphoric noun refers to: the last one named whose name has the
+        noun's stem (المجلس → مجلس الأمن / مجلس الجامعة), or whoever holds the floor."""
+        if not stem:
+            return self.holders[0] if self.holders else self.focus_actor(pos)
+        for key in self.holders:
+            info = self.gaz.get(key)
+            if info and stem in normalize_word(info.label_ar):
+                return key
+        seen = 0
+        for m in reversed(self.mentions):
+            if m.start >= pos or self.kind(m) not in ACTOR_KINDS or self.is_reference(m):
+                continue
+            info = self.gaz.get(m.key)
+            label = normalize_word(info.label_ar) if info else ""
+            if stem in normalize_word(m.surface) or stem in label:
+                return m.key
+            seen += 1
+            if seen > 40:
+                break
+        if self.holders and self.kindk(self.holders[0]) != "State":
+            return self.holders[0]
+        return None
+
+    @staticmethod
+    def _ar_anaphor_stem(toks: list[tuple[str, int, int]], i: int, word: str = "") -> str:
+        """The stem an anaphor points with; "الأمين العام للمنظمة" points with its complement."""
+        for w, _, _ in toks[i + 1:i + 3]:
+            if w.startswith("لل") and "ال" + w[2:] in _AR_ANAPHORS and _AR_ANAPHORS["ال" + w[2:]]:
+                return _AR_ANAPHORS["ال" + w[2:]]
+        return _AR_ANAPHORS[word or toks[i][0]]
+
+    def focus_actor(self, pos: int) -> str | None:
+        """The last organisation named before pos (what "الأمين العام" alone refers to)."""
+        for m in reversed(self.mentions):
+            if m.start < pos and self.kind(m) == "Organisation" and not self.is_reference(m):
+                return m.key
+        return None
+
+    def _ar_subject_after(self, pos: int, end: int, loose: bool = False) -> tuple[list[str], int] | None:
+        """The subject right after a verb ending at pos: a named actor (with titles, times, a
+        person's name after a title between), or an anaphoric institution noun."""
+        after = [m for m in self.in_span(pos, end) if self.actor_ok(m)]
+        toks = self._ar_tokens(pos, min(end, pos + 160))
+        first = 0
+        while first < len(toks) and toks[first][0] in _AR_SKIP_WORDS:
+            first += 1
+        lead = toks[first] if first < len(toks) else ("", pos, pos)
+        # An anaphoric noun right after the verb, not part of a name: "وأدان المجلس", "دعا البيان".
+        anaphor = lead[0] in _AR_ANAPHORS and not any(m.start <= lead[1] < m.end for m in after)
+        if after:
+            m = after[0]
+            between = _words_between(self.text, pos, m.start, "ar")
+            direct = all(w in _AR_BETWEEN_WORDS for w in between) and len(between) <= SUBJECT_WINDOW
+            # after a speech verb: "وقالت فلانة الفلانية سفيرة الولايات المتحدة"
+            if loose and len(between) <= SUBJECT_WINDOW + 2 and any(w in _AR_PERSON_TITLES for w in between):
+                direct = True
+            obj = _is_object(self.text, m, "ar")
+            if direct and not obj and not (anaphor and _AR_ANAPHORS[lead[0]]):
+                group = self._ar_group(m, after, forward=True)
+                return [g.key for g in group], group[-1].end
+            # "طالبت السفيرة فلانة الفلانية المندوبة الدائمة لقطر": a title, a name, then the state.
+            attached = m.start > 0 and self.text[m.start - 1] == "ل"
+            if lead[0] in _AR_PERSON_TITLES and len(between) <= 10 and (not obj or attached) \
+                    and not any(w in AR_OBJECT_PREPOSITIONS and w != "في" for w in between):
+                group = self._ar_group(m, after, forward=True)
+                return [g.key for g in group], group[-1].end
+        if anaphor:
+            key = self._ar_antecedent(self._ar_anaphor_stem(toks, first), pos)
+            if key:
+                return [key], lead[2]
+        return None
+
+    def _ar_holders(self, sent: Sentence, hit: _CueHit, clause_start: int) -> tuple[tuple[str, ...], str]:
+        text = self.text
+        self.subject_end = hit.end
+        verbal = hit.role in ("verb", "frame", "blame")
+        plural = verbal and bool(_AR_PLURAL_VERB.search(normalize_word(text[hit.start:hit.end]).split()[0]))
+        # VSO: "أدان وزير الخارجية السعودي", "دعت روسيا والصين".
+        if verbal and not plural:
+            # a merged frame ("أعربت الخارجية الفرنسية عن قلقها") has its subject inside the hit
+            verb = _AR_TOKEN.match(text, hit.start)
+            r = self._ar_subject_after(verb.end() if verb else hit.end, sent.end)
+            if r:
+                self.subject_end = r[1]
+                return tuple(r[0]), "vso"
+        # SVO: "مصر قلقة", "الاتحاد الأوروبي والحلف الأطلسي دعوا".
+        if hit.role not in ("part", "need"):
+            before = [m for m in self.in_span(clause_start, hit.start)
+                      if self.actor_ok(m) and not self.is_reference(m)]
+            subjects = [m for m in before if not _is_object(text, m, "ar")]
+            if subjects:
+                m = subjects[-1]
+                between = _words_between(text, m.end, hit.start, "ar")
+                # "وزير الخارجية الليبي، فلان الفلاني، قال", "السعودية، الخصم الإقليمي لإيران، أكدت":
+                # a name or a description in apposition between the subject and its verb.
+                close = len(between) <= 2 or (len(between) <= 8 and bool(
+                    _AR_APPOSITION.match(text, m.end, hit.start)))
+                if close:
+                    group = self._ar_group(m, before, forward=False)
+                    return tuple(g.key for g in group), "svo"
+            # A sentence opening with an anaphoric subject: "الأمين العام للمنظمة فلان وصف …".
+            toks = self._ar_tokens(clause_start, hit.start)
+            w = toks[0][0] if toks else ""
+            if w not in _AR_ANAPHORS and w[:1] in ("و", "ف"):
+                w = w[1:]
+            if verbal and w in _AR_ANAPHORS and len(toks) <= 8:
+                key = self._ar_antecedent(self._ar_anaphor_stem(toks, 0, w), clause_start)
+                if key:
+                    return (key,), "svo"
+        # Reported speech: "قال X إن …".
+        speaker = self._ar_speaker(sent, hit.start if hit.role == "part" else sent.end)
+        if speaker:
+            return speaker, "speech"
+        if self.holders:
+            return self.holders, "carried"
+        return (), ""
+
+    def _ar_speaker(self, sent: Sentence, limit: int) -> tuple[str, ...]:
+        """Who speaks in the sentence: the subject of a speech verb (قال، أضاف، أكد) before limit."""
+        norm = normalize(sent.text, "ar")
+        for sm in _SPEECH["ar"].finditer(norm.text):
+            pos = sent.start + norm.to_original(sm.start(1), sm.end(1))[1]
+            if pos > limit:
+                break
+            r = self._ar_subject_after(pos, sent.end, loose=True)
+            if r:
+                return tuple(r[0])
+        return ()
+
     # -- targets ---------------------------------------------------------------------------------
     def find_targets(self, sent: Sentence, hit: _CueHit, scope_end: int, holder: str,
                      clause_start: int) -> tuple[str, ...]:
         text, lang = self.text, self.lang
+        if self.en is not None:
+            scope_end = self.en.target_scope_end(hit.start, scope_end)
         cands = [m for m in self.in_span(hit.end, scope_end) if m.key != holder and m.via != "person"]
-        if hit.type in ("Call", "Demand") and cands:
+        if lang == "ar":
+            cands = [m for m in cands if m.key not in self.exclude]
+            if hit.type in ("Call", "Demand"):
+                cands = self._ar_drop_addressees(sent, hit, [m for m in cands if not self.is_reference(m)])
+            if self.topic and self._ar_demonstrative_object(hit, scope_end, cands):
+                return self.topic
+        elif hit.type in ("Call", "Demand") and cands:
             first = cands[0]
             follow = _words_between(text, first.end, min(sent.end, first.end + 25), lang)[:3]
             addressee_words = {"الي", "ب", "بان", "علي"} if lang == "ar" else {"to"}
@@ -284,6 +514,13 @@ class _Reader:
         if not cands:
             cands = [m for m in self.in_span(clause_start, hit.start)
                      if m.key != holder and m.via not in ("person", "capital")]
+        if lang == "ar" and cands:
+            # The object is the first name after the cue (a region only if nothing else is
+            # named), with the names coordinated to it ("أدان X وY"); later names are circumstance.
+            pool = [m for m in cands if m.key not in self.exclude]
+            if pool:
+                head = next((m for m in pool if self.kind(m) != "Region"), pool[0])
+                cands = self._ar_group(head, pool, forward=True)
         keys: list[str] = []
         for m in cands:
             if m.key not in keys:
@@ -296,8 +533,63 @@ class _Reader:
         covered = {loc for c in conflicts for loc in self.gaz.entity(c).location}
         keys = [k for k in keys if k not in covered or k in conflicts]
         if not keys:
+            if not self.topic and self.en is not None:
+                return self.en.main_topic(holder)
+            if not self.topic and lang == "ar":
+                return self._ar_focus(holder)
             return self.topic
-        return tuple(keys[:MAX_TARGETS])
+        return tuple(keys[:AR_MAX_TARGETS if lang == "ar" else MAX_TARGETS])
+
+    def _ar_focus(self, holder: str) -> tuple[str, ...]:
+        """What the article is about, for a stance that names nothing before any topic is set:
+        the conflict it names most, else the state or armed group it names most (not the holder)."""
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            if m.key not in self.exclude and m.key != holder and m.start >= self.dateline_end \
+                    and not self.is_reference(m):
+                counts[m.key] = counts.get(m.key, 0) + 1
+        for kinds in (("Conflict",), ("State", "ArmedGroup")):
+            ranked = sorted((k for k in counts if self.kindk(k) in kinds), key=lambda k: -counts[k])
+            if ranked:
+                return (ranked[0],)
+        return ()
+
+    def _ar_drop_addressees(self, sent: Sentence, hit: _CueHit, cands: list[Mention]) -> list[Mention]:
+        """"دعا X (وY) إلى/على/بـ …": those named before the content of the call are asked to act;
+        the call is about what follows. An organisation asked to act is never what the call is
+        about; a party asked to stop something is, when nothing else is named."""
+        if not cands:
+            return cands
+        start = max(hit.end, self.subject_end)
+        marker = None
+        for w, a, _ in self._ar_tokens(start, min(sent.end, start + 400))[:40]:
+            if any(m.start <= a < m.end for m in cands):
+                continue
+            if w in ("الي", "علي", "بان", "لل") or (w[:1] == "ب" and len(w) > 3 and not w.startswith("بيان")):
+                marker = a
+                break
+        if marker is None:
+            return cands
+        asked = [m for m in cands if start <= m.start < marker and self.kind(m) in ACTOR_KINDS]
+        if not asked or _word_gap(self.text, start, asked[0].start, "ar") > 6:
+            return cands
+        asked_keys = {m.key for m in asked}
+        rest = [m for m in cands if m.start >= marker and m.key not in asked_keys]
+        drop = asked_keys if rest else {m.key for m in asked if self.kind(m) == "Organisation"}
+        return [m for m in cands if m.key not in drop or m.start >= marker]
+
+    def _ar_demonstrative_object(self, hit: _CueHit, scope_end: int, cands: list[Mention]) -> bool:
+        """"رفض هذا المقترح": the object points back to what was just spoken of."""
+        toks = self._ar_tokens(hit.end, min(scope_end, hit.end + 60))[:3]
+        if not toks:
+            return False
+        i = 1 if toks[0][0] in ("علي", "عن", "الي", "ب") and len(toks) > 1 else 0
+        if toks[i][0].lstrip("ول") not in _AR_DEMONSTRATIVES:
+            return False
+        near = toks[min(i + 1, len(toks) - 1)][2]
+        # "هذا القرار الأمريكي": the adjective names what it is about
+        adj = toks[i + 2][2] if i + 2 < len(toks) else near
+        return not any(m.start < near or (m.start < adj and m.via == "demonym") for m in cands)
 
     def is_reference(self, m: Mention) -> bool:
         """A mention inside a reference ("قرارات مجلس الأمن", "the auspices of the UN")."""
@@ -321,19 +613,37 @@ class _Reader:
     # -- the article -----------------------------------------------------------------------------
     def stances(self, sentences: tuple[Sentence, ...]) -> list[Stance]:
         out: list[Stance] = []
+        if self.en is not None:
+            sentences = join_wrapped(self.text, sentences)
         for sent in sentences:
+            if self.en is not None:
+                self.en.read_sentence(sent)
             hits = _merge_frames(self.text, _find_cues(sent, self.lang), self.lang)
             clause_start = sent.start
+            spoke = False   # whether a stance of this sentence named its holder
             for i, hit in enumerate(hits):
                 scope_end = hits[i + 1].start if i + 1 < len(hits) else sent.end
-                holder, how = self.find_holder(sent, hit, clause_start)
+                if self.lang == "ar":
+                    group, how = self._ar_holders(sent, hit, clause_start)
+                    # "أكدت الخارجية البريطانية أن الحوثيين رفضوا …": what another actor is said
+                    # to do, inside someone's statement, is that speaker's claim, not its stance.
+                    if how == "svo" and self._ar_reported_by_other(sent, hit, group):
+                        clause_start = hit.end
+                        continue
+                    holder = group[0] if group else None
+                else:
+                    group, how = self._en_holders(sent, hit)
+                    holder = group[0] if group else None
+                self.exclude = set(group)
                 if holder is None:
                     clause_start = hit.end
                     continue
                 if how != "carried":
+                    spoke = True
                     self.holder = holder
+                    self.holders = group
                     self.holder_mentions.extend(
-                        m for m in self.in_span(sent.start, sent.end) if m.key == holder)
+                        m for m in self.in_span(sent.start, sent.end) if m.key in group)
                 type_ = hit.type
                 if hit.negated:
                     if type_ in ("Support", "Welcome"):
@@ -342,19 +652,49 @@ class _Reader:
                         clause_start = hit.end
                         continue
                 targets = self.find_targets(sent, hit, scope_end, holder, clause_start)
-                targets = tuple(t for t in targets if t != holder)
+                targets = tuple(t for t in targets if t not in group)
                 if not targets:
                     clause_start = hit.end
                     continue
                 self.topic = targets
+                if self.en is not None:
+                    self.en.note(sent, group, self.en_rule)
                 conf = {"vso": 0.8, "svo": 0.75, "speech": 0.7, "post": 0.65, "carried": 0.55}[how]
-                out.append(Stance(
-                    holder=holder, type=type_, targets=targets, sentence=sent,
-                    cue=self.text[hit.start:hit.end], cue_start=hit.start, cue_end=hit.end,
-                    principles=self.principles(hit.start, scope_end), confidence=conf,
-                    rule=f"{self.lang}:{hit.role}:{how}", stated_on=self.a.published))
+                for h in group:   # a joint statement: one stance per holder
+                    out.append(Stance(
+                        holder=h, type=type_, targets=targets, sentence=sent,
+                        cue=self.text[hit.start:hit.end], cue_start=hit.start, cue_end=hit.end,
+                        principles=self.principles(hit.start, scope_end), confidence=conf,
+                        rule=f"{self.lang}:{hit.role}:{how}", stated_on=self.a.published))
                 clause_start = hit.end
+            if self.lang == "ar" and not spoke:
+                # A sentence with a speaker but no stance still hands the floor to that speaker.
+                speaker = self._ar_speaker(sent, sent.end)
+                if speaker:
+                    self.holders = speaker
+                    self.holder = speaker[0]
         return out
+
+    def _en_holders(self, sent: Sentence, hit: _CueHit) -> tuple[tuple[str, ...], str]:
+        """English holders of a cue (see :mod:`graph_builder.extract_en`), as (group, rule)."""
+        assert self.en is not None
+        keys, how = self.en.holders_for(sent, hit.start, hit.end, hit.role)
+        self.en_rule = how
+        group = tuple(k for k in dict.fromkeys(keys) if self.kindk(k) in ACTOR_KINDS)
+        rule = {"svo": "svo", "person": "svo", "np": "svo", "coref": "svo", "pronoun": "svo",
+                "speech": "speech"}.get(how, "post")
+        return group, rule
+
+    def _ar_reported_by_other(self, sent: Sentence, hit: _CueHit, group: tuple[str, ...]) -> bool:
+        """Whether the cue is inside what a speaker other than its subject says ("قال X إن Y …")."""
+        toks = self._ar_tokens(sent.start, hit.start)
+        if not any(t[0] in _AR_THAT for t in toks):
+            return False
+        norm = normalize(self.text[sent.start:hit.start], "ar").text
+        if not _SPEECH["ar"].search(norm):
+            return False
+        speaker = self._ar_speaker(sent, hit.start) or self.holders
+        return bool(speaker) and not set(speaker) & set(group)
 
     def entity_mentions(self) -> tuple[Mention, ...]:
         keep = []
@@ -376,7 +716,58 @@ _FOUNDED = {
 }
 
 
+# "قطر كعضو في الأمم المتحدة", "الكويت من خلال عضويتها في مجلس الأمن": one state's membership.
+_AR_PARTNER_IN = re.compile(r"(?<!\w)(?:و|ل|ول)?شريك\w*\s+(\w+(?:\s+\w+)?)\s+في\s")
+_AR_MEMBER_OF = re.compile(r"(?<!\w)(?:ك|ب)?(?:عضو|عضوا|عضويتها|عضويته|عضويه)\s+(?:\w+\s+)?في\s")
+
+
+def _ar_memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
+    """Arabic: a list of states right after a membership word ("6 دول أعضاء هي: روسيا وأرمينيا …"),
+    members of the organisation named before it; or "X (كعضو|عضويتها) في ORG"."""
+    out: list[tuple[str, str]] = []
+    for sent in sentences:
+        norm = normalize(sent.text, "ar")
+        ms = [m for m in r.in_span(sent.start, sent.end) if not r.is_reference(m)]
+        for single in _AR_MEMBER_OF.finditer(norm.text):
+            t0, s_end = (sent.start + x for x in norm.to_original(single.start(), single.end()))
+            org = next((m for m in ms if m.start >= s_end and r.kind(m) == "Organisation"
+                        and _word_gap(r.text, s_end, m.start, "ar") <= 1), None)
+            state = [m for m in ms if m.end <= t0 and r.kind(m) == "State" and m.via in ("name", "hashtag")
+                     and _word_gap(r.text, m.end, t0, "ar") <= 8]
+            if org and state and (state[-1].key, org.key) not in out:
+                out.append((state[-1].key, org.key))
+        # "شريكتي أنقرة في حلف شمال الأطلسي": the state whose partners they are is a member too.
+        for part in _AR_PARTNER_IN.finditer(norm.text):
+            x0, x1 = (sent.start + x for x in norm.to_original(part.start(1), part.end(1)))
+            p_end = sent.start + norm.to_original(part.start(), part.end())[1]
+            org = next((m for m in ms if m.start >= p_end and r.kind(m) == "Organisation"
+                        and _word_gap(r.text, p_end, m.start, "ar") <= 1), None)
+            state = [m for m in ms if x0 <= m.start and m.end <= x1 and r.kind(m) == "State"]
+            if org and state and (state[0].key, org.key) not in out:
+                out.append((state[0].key, org.key))
+        for trig in _MEMBER_TRIGGER["ar"].finditer(norm.text):
+            t0, t1 = (sent.start + x for x in norm.to_original(trig.start(), trig.end()))
+            states = [m for m in ms if m.start >= t1 and r.kind(m) == "State"
+                      and m.via in ("name", "hashtag")]
+            if not states or _word_gap(r.text, t1, states[0].start, "ar") > 8:
+                continue
+            chain = r._ar_group(states[0], states, forward=True)
+            if len(chain) < 2:
+                continue
+            orgs = [m for m in ms if m.end <= t0 and r.kind(m) == "Organisation"]
+            held = r.holder if r.holder and r.kindk(r.holder) == "Organisation" else None
+            org_key = orgs[-1].key if orgs else held
+            if org_key is None:
+                continue
+            for m in chain:
+                if (m.key, org_key) not in out:
+                    out.append((m.key, org_key))
+    return out
+
+
 def _memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> tuple[tuple[str, str], ...]:
+    if r.lang == "ar":
+        return tuple(_ar_memberships(r, sentences))
     out: list[tuple[str, str]] = []
     for sent in sentences:
         norm = normalize(sent.text, r.lang).text if r.lang == "ar" else sent.text.lower()
@@ -385,7 +776,8 @@ def _memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> tuple[tuple[str
             continue
         ms = r.in_span(sent.start, sent.end)
         orgs = [m for m in ms if r.kind(m) == "Organisation"]
-        org = orgs[0].key if orgs else (r.holder if r.holder and r.kindk(r.holder) == "Organisation" else None)
+        org = orgs[0].key if orgs else (
+            r.holder if r.holder and r.kindk(r.holder) == "Organisation" else None)
         if org is None:
             continue
         states = [m for m in ms if r.kind(m) == "State" and m.via in ("name", "hashtag")
@@ -395,6 +787,8 @@ def _memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> tuple[tuple[str
         for m in states:
             if (m.key, org) not in out:
                 out.append((m.key, org))
+    if r.en is not None:
+        out.extend(p for p in r.en.memberships(sentences) if p not in out)
     return tuple(out)
 
 

@@ -53,8 +53,8 @@ _AR: list[tuple[str, str, str]] = [
     (r"ضروره|بضروره|اهميه|باهميه|الحاجه", "Call", "need"),
     (r"يجب|ينبغي|لابد|لا بد", "Call", "need"),
     # Demand
-    (r"طالب(?:ت|وا)?|[يتن]طالب(?:ون)?|مطالبه", "Demand", "verb"),
-    (r"مطالبا|مطالبين", "Demand", "part"),
+    (r"طالب(?:ت|وا)?|[يتن]طالب(?:ون)?", "Demand", "verb"),
+    (r"مطالبا|مطالبين|مطالبه", "Demand", "part"),
     # Concern
     (r"قلق(?:ه|ها|هم|نا)?|بقلق|القلق|قلقه|قلقون", "Concern", "noun"),
     (r"مخاوف(?:ه|ها|هم)?|انزعاج(?:ه|ها)?", "Concern", "noun"),
@@ -67,7 +67,8 @@ _AR: list[tuple[str, str, str]] = [
     (r"دعمت|دعموا|[يتن]دعم(?:ون)?|ايد(?:ت|وا)?|[يتن]ويد(?:ون)?|ساند(?:ت|وا)?|[يت]ساند", "Support", "verb"),
     (r"اشاد(?:ت|وا)?|[يتن]شيد(?:ون)?", "Support", "verb"),
     (r"مشيدا|مشيدين|اشادته|اشادتها", "Support", "part"),
-    (r"ثمن(?:ت|وا)?|[يتن]ثمن(?:ون)?", "Support", "verb"),
+    (r"ثمنت|ثمنوا|[يتن]ثمن(?:ون)?", "Support", "verb"),
+    (r"ثمن", "Support", "verb"),   # also the noun "price": only as a clause's first word
     (r"مثمنا", "Support", "part"),
     (r"تضامنها|تضامنه|وقوفها|وقوفه", "Support", "noun"),
     # Welcome
@@ -92,19 +93,35 @@ _AR: list[tuple[str, str, str]] = [
     (r"وصف(?:ت|وا)?|[يتن]صف(?:ون|ان)?", "Affirmation", "verb"),
     (r"معتبرا|معتبرين", "Affirmation", "part"),
     (r"اعرب(?:ت|وا)?|[يتن]عرب(?:ون)?|عبر(?:ت|وا)?|[يت]عبر|اعربت", "Frame", "frame"),
+    (r"جدد(?:ت|وا)?|[يتن]جدد(?:ون)?", "Frame", "frame"),   # "جددت X رفضها/دعمها"
     (r"معربا|معربين|معربه", "Frame", "partframe"),
     (r"اشار(?:ت|وا)?|[يت]شير", "Frame", "frame"),
     (r"مشيرا|مشيرين|مشيره", "Frame", "partframe"),
 ]
 
+#: Arabic cues that carry a stance only with a given word soon after them (normalised text, the
+#: next 60 characters): حمّل blames only with "المسؤولية" ("تحمل الشعب معاناة" is endurance);
+#: اعترض objects only "على" something ("اعترضت صاروخا" is an interception).
+AR_REQUIRES_AFTER: dict[str, re.Pattern[str]] = {
+    r"حمل(?:ت|وا)?|[يت]حمل|محملا|تحملان": re.compile(r"مسوولي"),
+    r"اعترض(?:ت|وا)?|[يت]عترض": re.compile(r"^\W*(?:\w+\W+){0,2}?علي(?!\w)"),
+}
+
+#: Arabic cues whose bare form is also a common noun: a cue only where a verb opens its clause
+#: (after و/ف, a comma, the sentence start, or كما/قد), not inside a noun phrase ("ثمن الحل").
+AR_CLAUSE_INITIAL: frozenset[str] = frozenset({r"ثمن"})
+AR_CLAUSE_OPENERS = re.compile(r"(?:^|[،,:\"'(]|(?<!\w)(?:كما|قد|وقد|فقد|كذلك|ايضا))\s*$")
+
 # English: regex over casefolded text; whole words.
 _EN: list[tuple[str, str, str]] = [
     (r"condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|deplor(?:e|es|ed|ing)|"
-     r"criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|blam(?:e|es|ed|ing)",
-     "Condemnation", "verb"),
+     r"criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|"
+     r"complain(?:s|ed|ing)?", "Condemnation", "verb"),
     (r"condemnation|denunciation|criticism", "Condemnation", "noun"),
     (r"call(?:s|ed|ing)? (?:on|for|upon)|urg(?:e|es|ed|ing)|appeal(?:s|ed|ing)? (?:to|for)|"
-     r"appeal(?:s|ed)?|ask(?:s|ed)?", "Call", "verb"),
+     r"appeal(?:s|ed)?|ask(?:s|ed|ing)?(?=\s+(?:[\w.'’-]+\s+){1,4}?to\s)", "Call", "verb"),
+    # "must", "should", "the need to": what the speaker says has to be done
+    (r"must|should|(?:has|have|had) to|needs? to|(?:the )?need (?:for|to)", "Call", "need"),
     (r"demand(?:s|ed|ing)?|insist(?:s|ed|ing)?", "Demand", "verb"),
     (r"concern(?:s)?|concerned|alarm(?:ed)?|worried|worry|regret(?:s|ted)?|disappointed|disappointment",
      "Concern", "noun"),
@@ -113,12 +130,18 @@ _EN: list[tuple[str, str, str]] = [
      r"applaud(?:s|ed|ing)?|endors(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|hail(?:s|ed)?",
      "Support", "verb"),
     (r"welcom(?:e|es|ed|ing)", "Welcome", "verb"),
-    (r"commit(?:s|ted)?|commitment|pledg(?:e|es|ed)", "Commitment", "verb"),
+    # "committed to"/"commits itself to"; not the passive "crimes committed against"
+    (r"commit(?:s|ted)?(?=\s+(?:itself\s+|themselves\s+|himself\s+|herself\s+)?to\b)|pledg(?:e|es|ed)",
+     "Commitment", "verb"),
+    (r"commitments?", "Commitment", "noun"),
     (r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|den(?:y|ies|ied)|oppos(?:e|es|ed|ing)|unacceptable",
      "Rejection", "verb"),
+    (r"opposition to", "Rejection", "noun"),
+    (r"claim(?:s|ed)?(?=\s+that\b)", "Affirmation", "verb"),
     (r"affirm(?:s|ed)?|reaffirm(?:s|ed)?|stress(?:es|ed)?|underscor(?:e|es|ed)|emphasi[sz](?:e|es|ed)",
      "Affirmation", "frame"),
     (r"express(?:es|ed)?|voic(?:e|es|ed)", "Frame", "frame"),
+    (r"expressing|voicing", "Frame", "partframe"),
 ]
 
 
@@ -175,12 +198,15 @@ PRINCIPLES_RX: dict[str, dict[str, re.Pattern[str]]] = {
 #: Words in a genitive before an entity that make it a reference, not what the stance is about
 #: ("قرارات مجلس الأمن", "under the auspices of the UN").
 AR_REFERENCE_WORDS = frozenset(
-    "قرار قرارات لقرارات بقرارات القرار رعايه اشراف ميثاق اطار مظله وساطه مبادره بيان".split())
+    "قرار قرارات لقرارات بقرارات القرار رعايه اشراف ميثاق اطار مظله وساطه مبادره بيان "
+    # venues: "the ambassador to the UN", "a session of the Security Council"
+    "لدي جلسه اجتماع برياسه رياسه".split())
 EN_REFERENCE_WORDS = frozenset("resolution resolutions auspices charter framework mediation".split())
 
 #: Phrases that keep the previous topic ("وفي ذات السياق").
 CONTEXT_CARRY = {
-    "ar": re.compile(r"(?:في|وفي|وفى|في) (?:ذات السياق|السياق ذاته|السياق نفسه|نفس السياق|هذا السياق|هذا الصدد)"),
+    "ar": re.compile(r"(?:في|وفي|وفى|في) "
+                     r"(?:ذات السياق|السياق ذاته|السياق نفسه|نفس السياق|هذا السياق|هذا الصدد)"),
     "en": re.compile(r"\b(?:in the same context|in this context|in this regard|meanwhile)\b"),
 }
 
@@ -197,6 +223,10 @@ EN_OBJECT_PREPOSITIONS = frozenset(
 #: Who speaks for whom: persons often quoted (their institution holds the stance).
 PERSONS: dict[str, dict[str, str]] = {
     "ar": {"غوتيريش": "UN", "غوتيرس": "UN", "جوتيريش": "UN", "بان كي مون": "UN",
-           "ابو الغيط": "ARAB_LEAGUE", "ابوالغيط": "ARAB_LEAGUE"},
-    "en": {"guterres": "UN", "ban ki-moon": "UN", "aboul gheit": "ARAB_LEAGUE"},
+           "ابو الغيط": "ARAB_LEAGUE", "ابوالغيط": "ARAB_LEAGUE",
+           # the Arab foreign ministers meeting as the League's council speak for the League
+           "وزرا الخارجيه العرب": "ARAB_LEAGUE"},
+    "en": {"guterres": "UN", "ban ki-moon": "UN", "kofi annan": "UN", "aboul gheit": "ARAB_LEAGUE",
+           # long-serving voices of their institutions
+           "churkin": "RUS", "lavrov": "RUS", "nebenzia": "RUS", "stoltenberg": "NATO"},
 }

@@ -1,0 +1,134 @@
+"""Arabic stance extraction: one sentence (written for these tests) per behaviour.
+
+Each case gives a short text and a (holder, type, target) triple the extractor must produce;
+some also give triples it must not produce.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from graph_builder.extract import extract
+from graph_builder.lexicon import _AR, AR_CLAUSE_INITIAL, AR_REQUIRES_AFTER
+from graph_builder.model import Article
+
+
+def triples(text: str) -> set[tuple[str, str, str]]:
+    x = extract(Article(text=text, lang="ar"))
+    return {(s.holder, s.type, t) for s in x.stances for t in s.targets}
+
+
+CASES = [
+    pytest.param("أدان وزير الخارجية السعودي الهجوم على العراق.",
+                 ("SAU", "Condemnation", "IRQ"), (), id="vso-title"),
+    pytest.param("مصر قلقة من التصعيد في ليبيا.",
+                 ("EGY", "Concern", "LBY"), (), id="svo-nominal"),
+    pytest.param("أعربت الخارجية الفرنسية عن قلقها إزاء الوضع في لبنان.",
+                 ("FRA", "Concern", "LBN"), (), id="ministry-metonym"),
+    pytest.param("ورحبت موسكو بالاتفاق بين أرمينيا وأذربيجان.",
+                 ("RUS", "Welcome", "ARM"), (), id="capital-metonym"),
+    pytest.param("دعا وزير الخارجية الأردني إلى وقف القتال في اليمن، محذرا من التوتر مع إثيوبيا.",
+                 ("JOR", "Concern", "ETH"), (), id="participle-carried-holder"),
+    pytest.param("أعربت الصين عن دعمها لوحدة الصومال.",
+                 ("CHN", "Support", "SOM"), (), id="masdar-frame"),
+    pytest.param("شدد الاتحاد الأوروبي على ضرورة استئناف الحوار في فنزويلا.",
+                 ("EU", "Call", "VEN"), (("EU", "Affirmation", "VEN"),), id="stress-need-is-call"),
+    pytest.param("أكد الرئيس التونسي التزام بلاده بسيادة ليبيا.",
+                 ("TUN", "Commitment", "LBY"), (), id="affirm-commitment"),
+    pytest.param("لم تؤيد ألمانيا الضربات على سوريا.",
+                 ("DEU", "Rejection", "SYR"), (("DEU", "Support", "SYR"),), id="negation"),
+    pytest.param("دعت تركيا مجلس الأمن إلى التحرك لحماية المدنيين في سوريا.",
+                 ("TUR", "Call", "SYR"), (("TUR", "Call", "UNSC"),), id="addressee-excluded"),
+    pytest.param("طالبت الجزائر إسرائيل بالانسحاب من الأراضي المحتلة وفقا لقرارات مجلس الأمن.",
+                 ("DZA", "Demand", "ISR"), (("DZA", "Demand", "UNSC"),), id="reference-excluded"),
+    pytest.param("أدانت قطر الهجوم على الصومال. وفي ذات السياق، أعربت قطر عن تضامنها الكامل.",
+                 ("QAT", "Support", "SOM"), (), id="context-carry"),
+    pytest.param("جدد الأردن دعمه للحكومة اليمنية وللأمم المتحدة.",
+                 ("JOR", "Support", "UN"), (), id="clitic-lil"),
+    pytest.param("دعت فرنسا وألمانيا إلى وقف إطلاق النار في أوكرانيا.",
+                 ("DEU", "Call", "UKR"), (), id="coordinated-holders"),
+    pytest.param("الاتحاد الأوروبي وحلف شمال الأطلسي دعوا روسيا إلى الانسحاب من جورجيا.",
+                 ("EU", "Call", "GEO"), (("RUS", "Call", "GEO"),), id="plural-verb-svo"),
+    pytest.param("عقد مجلس الأمن جلسة طارئة أمس. وأدان المجلس الهجوم على النيجر.",
+                 ("UNSC", "Condemnation", "NER"), (), id="anaphor-council"),
+    pytest.param("قال وزير الخارجية المغربي إن بلاده تتابع الوضع. وأضاف أن المغرب يرفض التدخل في شؤون ليبيا.",
+                 ("MAR", "Rejection", "LBY"), (), id="implicit-subject-carried"),
+    pytest.param("وقال المتحدث باسم الخارجية الإيطالية، فلان الفلاني، إن روما ترفض التدخل في ليبيا.",
+                 ("ITA", "Rejection", "LBY"), (), id="speech-apposition"),
+    pytest.param("حمّلت الكويت إيران مسؤولية التصعيد.",
+                 ("KWT", "Condemnation", "IRN"), (), id="blame-with-responsibility"),
+]
+
+
+@pytest.mark.parametrize("text, expected, absent", CASES)
+def test_stance(text: str, expected: tuple[str, str, str], absent: tuple) -> None:
+    got = triples(text)
+    assert expected in got, got
+    for bad in absent:
+        assert bad not in got, got
+
+
+def test_reported_claim_is_not_the_subjects_stance() -> None:
+    got = triples("أكدت الخارجية البريطانية أن الحوثيين رفضوا الالتزام بالهدنة في اليمن.")
+    assert not any(h == "HOUTHIS" for h, _, _ in got), got
+    assert ("GBR", "Affirmation", "HOUTHIS") in got
+
+
+def test_endurance_is_not_blame() -> None:
+    got = triples("قالت سفيرة بريطانيا إن شعب اليمن تحمل معاناة كبيرة.")
+    assert not any(t == "Condemnation" for _, t, _ in got), got
+
+
+def test_interception_is_not_rejection() -> None:
+    got = triples("واعترضت السعودية صاروخا أطلقه الحوثيون.")
+    assert not any(t == "Rejection" for _, t, _ in got), got
+
+
+def test_price_is_not_praise() -> None:
+    got = triples("وشدد الأمين العام للأمم المتحدة على ضرورة ألا يدفع المدنيون ثمن الحرب في اليمن.")
+    assert not any(t == "Support" for _, t, _ in got), got
+
+
+def test_dateline_is_not_a_holder() -> None:
+    got = triples("القاهرة، مصر (وكالة)-- أدانت الكويت الهجوم على العراق.")
+    assert ("KWT", "Condemnation", "IRQ") in got
+    assert not any(h == "EGY" for h, _, _ in got), got
+
+
+def test_membership_list() -> None:
+    x = extract(Article(text="ويضم مجلس التعاون الخليجي ست دول أعضاء هي: السعودية والكويت وقطر والبحرين "
+                             "والإمارات وعمان.", lang="ar"))
+    assert ("SAU", "GCC") in x.memberships and ("QAT", "GCC") in x.memberships
+
+
+def test_membership_single_state() -> None:
+    x = extract(Article(text="وأشادت الجامعة بجهود دولة الكويت من خلال عضويتها في مجلس الأمن.", lang="ar"))
+    assert ("KWT", "UNSC") in x.memberships
+
+
+def test_generic_member_states_are_no_list() -> None:
+    x = extract(Article(text="ودعا المجلس الدول الأعضاء إلى دعم خطة الأمم المتحدة بالاشتراك مع حكومتي "
+                             "السويد وسويسرا.", lang="ar"))
+    assert x.memberships == ()
+
+
+def test_founding_year() -> None:
+    x = extract(Article(text="تأسست منظمة التعاون الإسلامي عام 1969 وتضم دولا عديدة.", lang="ar"))
+    assert ("OIC", "1969") in x.foundings
+
+
+def test_lexicon_conditions_name_real_patterns() -> None:
+    patterns = {p for p, _, _ in _AR}
+    assert set(AR_REQUIRES_AFTER) <= patterns
+    assert AR_CLAUSE_INITIAL <= patterns
+
+
+def test_fast_on_a_long_article() -> None:
+    para = ("أدان وزير الخارجية السعودي الهجوم على العراق، ودعا مجلس الأمن إلى التحرك. "
+            "وأضاف أن المملكة ترفض التدخل في شؤون اليمن. ")
+    text = para * 40   # about 6 KB
+    extract(Article(text=text, lang="ar"))
+    t0 = time.perf_counter()
+    extract(Article(text=text, lang="ar"))
+    assert time.perf_counter() - t0 < 0.5
