@@ -229,6 +229,7 @@ class _Reader:
         self.subject_end = 0
         self.exclude: set[str] = set()
         self.dateline_end = 0
+        self._speech_at: dict[int, list[int]] = {}   # sentence start → ends of its speech verbs
         if lang == "ar":
             dl = _AR_DATELINE.match(self.text[:120])
             if dl and dl.end() < len(self.text.split("\n", 1)[0]):
@@ -449,7 +450,7 @@ class _Reader:
                     group = self._ar_group(m, before, forward=False)
                     return tuple(g.key for g in group), "svo"
             # A sentence opening with an anaphoric subject: "الأمين العام للمنظمة فلان وصف …".
-            toks = self._ar_tokens(clause_start, hit.start)
+            toks = self._ar_tokens(clause_start, min(hit.start, clause_start + 120))
             w = toks[0][0] if toks else ""
             if w not in _AR_ANAPHORS and w[:1] in ("و", "ف"):
                 w = w[1:]
@@ -467,9 +468,11 @@ class _Reader:
 
     def _ar_speaker(self, sent: Sentence, limit: int) -> tuple[str, ...]:
         """Who speaks in the sentence: the subject of a speech verb (قال، أضاف، أكد) before limit."""
-        norm = normalize(sent.text, "ar")
-        for sm in _SPEECH["ar"].finditer(norm.text):
-            pos = sent.start + norm.to_original(sm.start(1), sm.end(1))[1]
+        if sent.start not in self._speech_at:
+            norm = normalize(sent.text, "ar")
+            self._speech_at[sent.start] = [sent.start + norm.to_original(sm.start(1), sm.end(1))[1]
+                                           for sm in _SPEECH["ar"].finditer(norm.text)]
+        for pos in self._speech_at[sent.start]:
             if pos > limit:
                 break
             r = self._ar_subject_after(pos, sent.end, loose=True)
@@ -727,6 +730,8 @@ def _ar_memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> list[tuple[s
     out: list[tuple[str, str]] = []
     for sent in sentences:
         norm = normalize(sent.text, "ar")
+        if not (_MEMBER_TRIGGER["ar"].search(norm.text) or "عضو" in norm.text or "شريك" in norm.text):
+            continue
         ms = [m for m in r.in_span(sent.start, sent.end) if not r.is_reference(m)]
         for single in _AR_MEMBER_OF.finditer(norm.text):
             t0, s_end = (sent.start + x for x in norm.to_original(single.start(), single.end()))
