@@ -28,7 +28,7 @@ from graph_builder.lexicon import (
     AR_REFERENCE_WORDS,
     AR_REQUIRES_AFTER,
     CONTEXT_CARRY,
-    CUES,
+    CUE_MATCHERS,
     EN_OBJECT_PREPOSITIONS,
     EN_REFERENCE_WORDS,
     NEGATION,
@@ -129,23 +129,19 @@ def _words_between(text: str, a: int, b: int, lang: str) -> list[str]:
 
 def _find_cues(sent: Sentence, lang: str) -> list[_CueHit]:
     norm = normalize(sent.text, lang)
-    raw: list[tuple[int, int, Cue]] = []
-    for rx, cue in CUES[lang]:
-        for m in rx.finditer(norm.text):
-            if lang == "ar" and cue.pattern in AR_REQUIRES_AFTER \
-                    and not AR_REQUIRES_AFTER[cue.pattern].search(norm.text[m.end(1):m.end(1) + 60]):
-                continue
-            if lang == "ar" and cue.pattern in AR_CLAUSE_INITIAL and m.start(0) == m.start(1) \
-                    and not AR_CLAUSE_OPENERS.search(norm.text[max(0, m.start(0) - 12):m.start(0)]):
-                continue
-            raw.append((m.start(1), m.end(1), cue))
-    raw.sort(key=lambda t: (t[0], -(t[1] - t[0])))
-    # drop overlaps, keeping the longest at each place
+    rx, cues = CUE_MATCHERS[lang]
     kept: list[tuple[int, int, Cue]] = []
-    for hit in raw:
-        if kept and hit[0] < kept[-1][1]:
+    for m in rx.finditer(norm.text):
+        group = m.lastgroup or ""
+        cue = cues[int(group[1:])]
+        a, b = m.start(group), m.end(group)
+        if lang == "ar" and cue.pattern in AR_REQUIRES_AFTER \
+                and not AR_REQUIRES_AFTER[cue.pattern].search(norm.text[b:b + 60]):
             continue
-        kept.append(hit)
+        if lang == "ar" and cue.pattern in AR_CLAUSE_INITIAL and m.start(0) == a \
+                and not AR_CLAUSE_OPENERS.search(norm.text[max(0, a - 12):a]):
+            continue
+        kept.append((a, b, cue))
     hits: list[_CueHit] = []
     for a, b, cue in kept:
         before = norm.text[max(0, a - 30):a]

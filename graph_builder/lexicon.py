@@ -145,18 +145,25 @@ _EN: list[tuple[str, str, str]] = [
 ]
 
 
-def _compile(entries: list[tuple[str, str, str]], lang: str) -> list[tuple[re.Pattern[str], Cue]]:
-    out = []
-    for pattern, type_, role in entries:
-        if lang == "ar":
-            rx = re.compile(r"(?<![\w])(?:و|ف)?(" + pattern + r")(?![\w])")
-        else:
-            rx = re.compile(r"\b(" + pattern + r")\b")
-        out.append((rx, Cue(pattern, type_, role, lang)))
-    return out
+def _combine(entries: list[tuple[str, str, str]], lang: str) -> tuple[re.Pattern[str], tuple[Cue, ...]]:
+    """One regex for the whole lexicon (one scan per sentence): alternative ``c<i>`` is cue ``i``.
+
+    Every cue is a whole word (or words), so at a given start at most the alternatives matching the
+    same whole span compete, and the first listed wins, as it does when the cues are tried one by one.
+    The Arabic proclitic is tried lazily, so a cue that begins with و/ف (وصف) is preferred to the
+    same word read as a clitic and a shorter cue, again as when tried one by one.
+    """
+    alts = "|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _, _) in enumerate(entries))
+    if lang == "ar":
+        rx = re.compile(r"(?<![\w])(?:و|ف)??(?:" + alts + r")(?![\w])")
+    else:
+        rx = re.compile(r"\b(?:" + alts + r")\b")
+    return rx, tuple(Cue(p, t, r, lang) for p, t, r in entries)
 
 
-CUES: dict[str, list[tuple[re.Pattern[str], Cue]]] = {"ar": _compile(_AR, "ar"), "en": _compile(_EN, "en")}
+#: The lexicon of each language as one regex and its cues by alternative number.
+CUE_MATCHERS: dict[str, tuple[re.Pattern[str], tuple[Cue, ...]]] = {
+    "ar": _combine(_AR, "ar"), "en": _combine(_EN, "en")}
 
 # Principles: normalised Arabic / casefolded English keywords.
 PRINCIPLE_PATTERNS: dict[str, dict[str, str]] = {
