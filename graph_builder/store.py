@@ -181,6 +181,34 @@ class Store:
         except OSError as e:
             raise StoreError(f"writing to the store {self.path or '(memory)'} failed: {e}") from None
 
+    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"") -> None:
+        """:meth:`replace_articles` for articles already serialised (``mawqif ingest --workers``).
+
+        ``articles``: (article IRI, N-Quads of its graph without the commit quad); ``shared``:
+        N-Quads for other graphs (entity descriptions), merged. The same commit protocol: the
+        bodies are bulk-loaded, then every article's commit quad is added in one transaction.
+        """
+        try:
+            graphs = [ox.NamedNode(g) for g, _ in articles]
+            for g in graphs:
+                if self._store.contains_named_graph(g):
+                    self._store.remove_graph(g)
+            data = b"".join([shared, *(body for _, body in articles)])
+            if data:
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            self._store.extend([ox.Quad(g, terms.RDF_TYPE, terms.MQ_ARTICLE, g) for g in graphs])
+        except OSError as e:
+            raise StoreError(f"writing to the store {self.path or '(memory)'} failed: {e}") from None
+
+    def article_hashes(self, graphs: Sequence[str]) -> dict[str, str]:
+        """The content hashes recorded for those stored articles that have one."""
+        out = {}
+        for g in graphs:
+            h = self.article_hash(ox.NamedNode(g))
+            if h is not None:
+                out[g] = h
+        return out
+
     def load(self, data: IO[bytes] | bytes | str, *, fmt: ox.RdfFormat, graph: ox.NamedNode,
              base_iri: str | None = None) -> None:
         """Add an RDF document to a named graph (``mawqif load``)."""
@@ -229,7 +257,7 @@ class Store:
             assert isinstance(res, ox.QuerySolutions)
             for row in res:
                 value = row[0]
-                return int(value.value) if value is not None else 0
+                return int(value.value) if isinstance(value, ox.Literal) else 0
             return 0
 
         classes = " ".join(f"<{terms.ENTITY_CLASS_IRI[k].value}>" for k in terms.ENTITY_CLASS_IRI)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pathlib
 import subprocess
 import sys
-import tomllib
 import zipfile
 
 import pytest
+import tomllib
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
