@@ -27,10 +27,12 @@ from graph_builder.lexicon import (
     AR_OBJECT_PREPOSITIONS,
     AR_REFERENCE_WORDS,
     AR_REQUIRES_AFTER,
+    AR_VENUE_WORDS,
     CONTEXT_CARRY,
     CUE_MATCHERS,
     EN_OBJECT_PREPOSITIONS,
     EN_REFERENCE_WORDS,
+    EN_VENUE_WORDS,
     NEGATION,
     PERSONS,
     PRINCIPLES_RX,
@@ -44,12 +46,19 @@ from graph_builder.sentences import split_sentences
 FRAME_WINDOW = 5
 #: How many words may stand between a verb and its subject (titles, dates, "في بيان").
 SUBJECT_WINDOW = 6
+#: How many sentences on the last topic still stands for a stance that names nothing.
+TOPIC_SPAN = 0
+EN_TOPIC_SPAN = 0
 #: Most targets one stance gets from one clause.
 MAX_TARGETS = 4
 #: Arabic: the object of a cue comes first; later names in a long clause are mostly circumstance.
 AR_MAX_TARGETS = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_EN_TO_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+# Where reported content begins: a complementiser, a quotation mark, a colon.
+_THAT = {"ar": re.compile(r"(?<![\w\u064B-\u065F])(?:[إأا]ن|ب[أا]ن|[إأا]نه|[إأا]نها)(?![\w\u064B-\u065F])|[\"“«:]"),
+         "en": re.compile(r"\bthat\b|[\"“:]|(?<![\w])[‘'](?=\w)")}
 
 # Words that introduce who speaks: "قال X"/"X said"; they set the holder of what follows.
 _SPEECH = {
@@ -163,7 +172,7 @@ def _merge_frames(text: str, hits: list[_CueHit], lang: str) -> list[_CueHit]:
         h = hits[i]
         if h.role in ("frame", "partframe") and i + 1 < len(hits):
             nxt = hits[i + 1]
-            if nxt.role in ("noun", "need") and _word_gap(text, h.end, nxt.start, lang) <= FRAME_WINDOW:
+            if nxt.role in ("noun", "need", "eval") and _word_gap(text, h.end, nxt.start, lang) <= FRAME_WINDOW:
                 role = "part" if h.role == "partframe" else "verb"
                 out.append(_CueHit(h.start, nxt.end, nxt.type, role, h.negated or nxt.negated))
                 i += 2
@@ -176,8 +185,18 @@ def _merge_frames(text: str, hits: list[_CueHit], lang: str) -> list[_CueHit]:
     # A noun right after a call/demand is its content ("دعا إلى دعم العراق"), not a stance of its own.
     merged: list[_CueHit] = []
     for h in out:
-        if merged and h.role in ("noun", "need") and merged[-1].type in ("Call", "Demand") \
+        if merged and h.role in ("noun", "need", "eval") and merged[-1].type in ("Call", "Demand") \
                 and _word_gap(text, merged[-1].end, h.start, lang) <= 4:
+            continue
+        # "رفض رفضا قاطعا", "condemned … in the strongest condemnation": the verb's own emphasis.
+        if merged and h.role == "noun" and merged[-1].role in ("verb", "part") and merged[-1].type == h.type \
+                and not h.negated and _word_gap(text, merged[-1].end, h.start, lang) <= 4:
+            continue
+        # "urged Iran to support the plan": what the call asks for, not a stance of the caller.
+        if lang == "en" and merged and merged[-1].type in ("Call", "Demand") \
+                and _EN_TO_BEFORE.search(text, max(0, h.start - 12), h.start) \
+                and _word_gap(text, merged[-1].end, h.start, lang) <= 12 \
+                and not any(c in text[merged[-1].end:h.start] for c in ".;\"“”"):
             continue
         merged.append(h)
     return merged
@@ -218,6 +237,11 @@ class _Reader:
         self._span_index: tuple[list[Mention], list[int]] | None = None
         self.holder: str | None = None
         self.topic: tuple[str, ...] = ()
+        self.topic_at = -1      # index of the sentence that set the topic
+        self.topic_pos = 0      # where that sentence begins
+        self.sent_no = 0        # index of the sentence being read
+        self.para_start = 0     # where the paragraph of the sentence being read begins
+        self._focus_counts: dict[str, int] | None = None
         self.holder_mentions: list[Mention] = []
         # Arabic: the holders of the last statement (several for a joint one), carried on to
         # sentences with an implicit subject ("وأضاف", "وشددوا").
@@ -225,7 +249,7 @@ class _Reader:
         self.subject_end = 0
         self.exclude: set[str] = set()
         self.dateline_end = 0
-        self._speech_at: dict[int, list[int]] = {}   # sentence start → ends of its speech verbs
+        self._speech_at: dict[int, list[tuple[int, ...]]] = {}   # sentence start → its speech verbs
         if lang == "ar":
             dl = _AR_DATELINE.match(self.text[:120])
             if dl and dl.end() < len(self.text.split("\n", 1)[0]):
@@ -284,7 +308,7 @@ class _Reader:
                     and not _is_object(text, m, lang):
                 return m.key, "vso"
         # SVO: the nearest subject before the verb in the same clause.
-        if hit.role not in ("part", "need") and before:
+        if hit.role not in ("part", "need", "eval") and before:
             m = before[-1]
             between = _words_between(text, m.end, hit.start, lang)
             if lang == "ar":
@@ -431,7 +455,7 @@ class _Reader:
                 self.subject_end = r[1]
                 return tuple(r[0]), "vso"
         # SVO: "مصر قلقة", "الاتحاد الأوروبي والحلف الأطلسي دعوا".
-        if hit.role not in ("part", "need"):
+        if hit.role not in ("part", "need", "eval"):
             before = [m for m in self.in_span(clause_start, hit.start)
                       if self.actor_ok(m) and not self.is_reference(m)]
             subjects = [m for m in before if not _is_object(text, m, "ar")]
@@ -466,14 +490,22 @@ class _Reader:
         """Who speaks in the sentence: the subject of a speech verb (قال، أضاف، أكد) before limit."""
         if sent.start not in self._speech_at:
             norm = normalize(sent.text, "ar")
-            self._speech_at[sent.start] = [sent.start + norm.to_original(sm.start(1), sm.end(1))[1]
+            self._speech_at[sent.start] = [tuple(sent.start + x for x in norm.to_original(sm.start(1), sm.end(1)))
                                            for sm in _SPEECH["ar"].finditer(norm.text)]
-        for pos in self._speech_at[sent.start]:
+        for v0, pos in self._speech_at[sent.start]:
             if pos > limit:
                 break
             r = self._ar_subject_after(pos, sent.end, loose=True)
             if r:
                 return tuple(r[0])
+            # SVO: "وزير الخارجية الليبي، فلان الفلاني، قال إن …"
+            before = [m for m in self.in_span(sent.start, v0)
+                      if self.actor_ok(m) and not self.is_reference(m) and not _is_object(self.text, m, "ar")]
+            if before and self.text[v0 - 1:v0] not in ("و", "ف"):   # "…، وأعلن": a new clause
+                m = before[-1]
+                between = _words_between(self.text, m.end, v0, "ar")
+                if len(between) <= 1 or (len(between) <= 8 and _AR_APPOSITION.match(self.text, m.end, v0)):
+                    return tuple(g.key for g in self._ar_group(m, before, forward=False))
         return ()
 
     # -- targets ---------------------------------------------------------------------------------
@@ -482,6 +514,10 @@ class _Reader:
         text, lang = self.text, self.lang
         if self.en is not None:
             scope_end = self.en.target_scope_end(hit.start, scope_end)
+        if hit.role == "eval":
+            judged = self._judged(sent, hit, holder, clause_start)
+            if judged:
+                return judged
         cands = [m for m in self.in_span(hit.end, scope_end) if m.key != holder and m.via != "person"]
         if lang == "ar":
             cands = [m for m in cands if m.key not in self.exclude]
@@ -512,7 +548,7 @@ class _Reader:
             return self.topic
         if not cands:
             cands = [m for m in self.in_span(clause_start, hit.start)
-                     if m.key != holder and m.via not in ("person", "capital")]
+                     if m.key != holder and m.via not in ("person", "capital") and not self.is_reference(m)]
         if lang == "ar" and cands:
             # The object is the first name after the cue (a region only if nothing else is
             # named), with the names coordinated to it ("أدان X وY"); later names are circumstance.
@@ -532,21 +568,57 @@ class _Reader:
         covered = {loc for c in conflicts for loc in self.gaz.entity(c).location}
         keys = [k for k in keys if k not in covered or k in conflicts]
         if not keys:
-            if not self.topic and self.en is not None:
+            if self.topic and self._topic_fresh():
+                return self.topic
+            if self.en is not None:
                 return self.en.main_topic(holder)
-            if not self.topic and lang == "ar":
+            if lang == "ar":
                 return self._ar_focus(holder)
             return self.topic
         return tuple(keys[:AR_MAX_TARGETS if lang == "ar" else MAX_TARGETS])
 
+    def _judged(self, sent: Sentence, hit: _CueHit, holder: str, clause_start: int) -> tuple[str, ...]:
+        """What a judgement is about when it closes a clause ("قال إن خطوة X غير مقبولة", "said
+        X's move was a disgrace"): the actors named between the reported content's start (a
+        complementiser, a quotation mark, a colon) and the judgement."""
+        first = max(clause_start, sent.start)
+        starts = [first]
+        for opener in _THAT[self.lang].finditer(self.text, first, hit.start):
+            # a quotation mark counts only for a quotation still open at the judgement
+            q = opener.group()
+            if q not in ('"', "“", "«", "'", "‘") or not any(
+                    c in self.text[opener.end():hit.start] for c in (q, "”", "»", "’")) and (
+                    q != '"' or self.text.count('"', sent.start, opener.start()) % 2 == 0):
+                starts.append(opener.end())
+        keys: list[str] = []
+        # the reported content, else (a quotation right after the object: "اعتبر X «عملا …»")
+        # the words before it
+        for a in dict.fromkeys(starts[-1:-3:-1]):
+            for m in self.in_span(a, hit.start):
+                if m.key != holder and m.key not in self.exclude and m.via != "person" \
+                        and not (m.via == "capital" and _is_object(self.text, m, self.lang)) \
+                        and self.kind(m) != "Region" and not self.is_reference(m) and m.key not in keys:
+                    keys.append(m.key)
+            if keys:
+                break
+        return tuple(keys[:AR_MAX_TARGETS if self.lang == "ar" else MAX_TARGETS])
+
+    def _topic_fresh(self) -> bool:
+        """Whether the last topic may still be what a stance that names nothing is about: it was
+        set in this sentence or the one before, in the same paragraph."""
+        if self.lang == "en":   # wire copy: a paragraph is often one sentence
+            return self.sent_no - self.topic_at <= EN_TOPIC_SPAN
+        return self.sent_no - self.topic_at <= TOPIC_SPAN and self.topic_pos >= self.para_start
+
     def _ar_focus(self, holder: str) -> tuple[str, ...]:
         """What the article is about, for a stance that names nothing before any topic is set:
         the conflict it names most, else the state or armed group it names most (not the holder)."""
-        counts: dict[str, int] = {}
-        for m in self.mentions:
-            if m.key not in self.exclude and m.key != holder and m.start >= self.dateline_end \
-                    and not self.is_reference(m):
-                counts[m.key] = counts.get(m.key, 0) + 1
+        if self._focus_counts is None:   # counted once per article: the call stays O(keys)
+            self._focus_counts = {}
+            for m in self.mentions:
+                if m.start >= self.dateline_end and not self.is_reference(m):
+                    self._focus_counts[m.key] = self._focus_counts.get(m.key, 0) + 1
+        counts = {k: n for k, n in self._focus_counts.items() if k not in self.exclude and k != holder}
         for kinds in (("Conflict",), ("State", "ArmedGroup")):
             ranked = sorted((k for k in counts if self.kindk(k) in kinds), key=lambda k: -counts[k])
             if ranked:
@@ -564,13 +636,14 @@ class _Reader:
         for w, a, _ in self._ar_tokens(start, min(sent.end, start + 400))[:40]:
             if any(m.start <= a < m.end for m in cands):
                 continue
-            if w in ("الي", "علي", "بان", "لل") or (w[:1] == "ب" and len(w) > 3 and not w.startswith("بيان")):
+            if w in ("الي", "علي", "بان", "لل") or (w[:1] == "ب" and len(w) > 3
+                                                     and not w.startswith(("بيان", "بالبيان"))):
                 marker = a
                 break
         if marker is None:
             return cands
         asked = [m for m in cands if start <= m.start < marker and self.kind(m) in ACTOR_KINDS]
-        if not asked or _word_gap(self.text, start, asked[0].start, "ar") > 6:
+        if not asked or _word_gap(self.text, start, asked[0].start, "ar") > 8:
             return cands
         asked_keys = {m.key for m in asked}
         rest = [m for m in cands if m.start >= marker and m.key not in asked_keys]
@@ -594,8 +667,15 @@ class _Reader:
         """A mention inside a reference ("قرارات مجلس الأمن", "the auspices of the UN")."""
         words = _words_between(self.text, max(0, m.start - 30), m.start, self.lang)
         refs = AR_REFERENCE_WORDS if self.lang == "ar" else EN_REFERENCE_WORDS
-        return any(w in refs or (self.lang == "ar" and w[:1] in "وبل" and w[1:] in refs)
-                   for w in words[-2:])
+        if any(w in refs or (self.lang == "ar" and w[:1] in "وبل" and w[1:] in refs) for w in words[-2:]):
+            return True
+        # a venue: "اجتماع طارئ في مجلس الأمن", "an emergency session of the Security Council"
+        venues = AR_VENUE_WORDS if self.lang == "ar" else EN_VENUE_WORDS
+        if words and words[-1] == "the":
+            words = words[:-1]
+        return bool(words) and (words[-1] in ("في", "of", "at", "in") or (
+            self.lang == "ar" and m.start > 0 and self.text[m.start - 1] == "ل")) \
+            and any(w in venues for w in words[-4:-1] + words[-1:])
 
     def norm_sentence(self, sent: Sentence) -> str:
         return normalize_word(sent.text) if self.lang == "ar" else sent.text.lower()
@@ -612,9 +692,14 @@ class _Reader:
     # -- the article -----------------------------------------------------------------------------
     def stances(self, sentences: tuple[Sentence, ...]) -> list[Stance]:
         out: list[Stance] = []
+        prev_end = 0
         if self.en is not None:
             sentences = join_wrapped(self.text, sentences)
-        for sent in sentences:
+        for no, sent in enumerate(sentences):
+            self.sent_no = no
+            if "\n\n" in self.text[prev_end:sent.start].replace("\r", ""):
+                self.para_start = sent.start
+            prev_end = sent.end
             if self.en is not None:
                 self.en.read_sentence(sent)
             hits = _merge_frames(self.text, _find_cues(sent, self.lang), self.lang)
@@ -634,6 +719,8 @@ class _Reader:
                     group, how = self._en_holders(sent, hit)
                     holder = group[0] if group else None
                 self.exclude = set(group)
+                if hit.role == "eval" and not self._eval_held(how, spoke):
+                    holder = None
                 if holder is None:
                     clause_start = hit.end
                     continue
@@ -656,6 +743,8 @@ class _Reader:
                     clause_start = hit.end
                     continue
                 self.topic = targets
+                self.topic_at = self.sent_no
+                self.topic_pos = sent.start
                 if self.en is not None:
                     self.en.note(sent, group, self.en_rule)
                 conf = {"vso": 0.8, "svo": 0.75, "speech": 0.7, "post": 0.65, "carried": 0.55}[how]
@@ -673,6 +762,13 @@ class _Reader:
                     self.holders = speaker
                     self.holder = speaker[0]
         return out
+
+    def _eval_held(self, how: str, spoke: bool) -> bool:
+        """Whether a judgement with no stance verb has a holder: someone speaks in the sentence
+        (a speech verb, a quotation) or an earlier stance of the same sentence names its holder."""
+        if self.lang == "en":
+            return self.en_rule in ("speech", "part") or (self.en_rule != "subject" and spoke)
+        return how == "speech" or (how == "carried" and spoke)
 
     def _en_holders(self, sent: Sentence, hit: _CueHit) -> tuple[tuple[str, ...], str]:
         """English holders of a cue (see :mod:`graph_builder.extract_en`), as (group, rule)."""
@@ -717,6 +813,7 @@ _FOUNDED = {
 
 # "قطر كعضو في الأمم المتحدة", "الكويت من خلال عضويتها في مجلس الأمن": one state's membership.
 _AR_PARTNER_IN = re.compile(r"(?<!\w)(?:و|ل|ول)?شريك\w*\s+(\w+(?:\s+\w+)?)\s+في\s")
+_AR_DUAL_PARTNER = re.compile(r"(?:و|ل|ول)?شريك(?:تي|ي|ا|تا)\s")
 _AR_MEMBER_OF = re.compile(r"(?<!\w)(?:ك|ب)?(?:عضو|عضوا|عضويتها|عضويته|عضويه)\s+(?:\w+\s+)?في\s")
 
 
@@ -746,6 +843,13 @@ def _ar_memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> list[tuple[s
             state = [m for m in ms if x0 <= m.start and m.end <= x1 and r.kind(m) == "State"]
             if org and state and (state[0].key, org.key) not in out:
                 out.append((state[0].key, org.key))
+            # "شريكتي أنقرة في الحلف" (dual): the two partners are the two other states the
+            # sentence names, when it names exactly two.
+            if org and state and _AR_DUAL_PARTNER.match(norm.text, part.start()):
+                others = list(dict.fromkeys(m.key for m in ms if r.kind(m) == "State"
+                                            and m.key != state[0].key))
+                if len(others) == 2:
+                    out.extend((k, org.key) for k in others if (k, org.key) not in out)
         for trig in _MEMBER_TRIGGER["ar"].finditer(norm.text):
             t0, t1 = (sent.start + x for x in norm.to_original(trig.start(), trig.end()))
             states = [m for m in ms if m.start >= t1 and r.kind(m) == "State"

@@ -105,7 +105,7 @@ _SUSPENDED = re.compile(r"\b(?:suspend(?:s|ed|ing)?|expel(?:s|led|ling)?|readmit
 _MEMBERSHIP = re.compile(r"\bmembership\b", re.IGNORECASE)
 _MEMBERS_OF = re.compile(r"\b(?:are|were|is|was|become|became|as)\s+(?:(?:the|all|both|its|founding|"
                          r"full|only|other|fellow|permanent)\s+)*members?\s+of\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"(?:,|--|—)\s*(?:which|who|whose)\b")
+_RELATIVE = re.compile(r"(?:,|--|—)[\"”'’]?\s*(?:which|who|whose)\b")
 _PARTICIPLE = re.compile(r"^\w+ing\b")
 _COND_BEFORE = re.compile(r"\b(?:if|whether)\b[^,;:\"“”]*$", re.IGNORECASE)
 
@@ -354,7 +354,13 @@ class EnglishReader:
         if toks[-1][2] == ",":
             # an appositive ("Jane Doe, a spokeswoman for the ministry, said") or a participle
             pieces = [t for t in toks[:-1]]
-            if not pieces or not self.np_valid(pieces[0][0], pieces[-1][1]):
+            if pieces and not self.np_valid(pieces[0][0], pieces[-1][1]):
+                # "After the meeting, the U.S. envoy, Jane Doe, said": the longest valid tail
+                commas = [i for i, t in enumerate(pieces) if t[2] == ","]
+                tail = next((pieces[i + 1:] for i in commas
+                             if pieces[i + 1:] and self.np_valid(pieces[i + 1][0], pieces[-1][1])), [])
+                pieces = tail if len(commas) >= 2 else []
+            if not pieces:
                 return [], "conj"
             return self.np_holders(pieces[0][0], pieces[-1][1])
         # the last comma piece, extended backwards over coordinated actors
@@ -442,11 +448,12 @@ class EnglishReader:
             a = dl.end()
         toks = _tokens(text, a, sent.end)
         end = None
+        named_after = False   # "The Ruritanian envoy, Ambassador Jane Doe, said"
         for i, (s, _e, w) in enumerate(toks):
             if w in (",", "--", "—", "–"):
                 nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
                 if w == "," and _bare(nxt) not in ("a", "an", "the") and not nxt[:1].islower():
-                    return [], ""
+                    named_after = True
                 end = s
                 break
             if not _word_ok_in_np(w) or (i and _bare(w) in _AUX):
@@ -454,7 +461,11 @@ class EnglishReader:
                 break
         if end is None or end <= a:
             return [], ""
-        return self.np_holders(a, end)
+        keys, how = self.np_holders(a, end)
+        if named_after and how != "inst":
+            # "Britain, France and Germany …": a list, not a titled subject with its name after it
+            return [], ""
+        return keys, how
 
     def agent_after(self, start: int, end: int) -> list[str]:
         """The agent of a passive or nominal cue: "was condemned by X", "appeals from X"."""

@@ -9,6 +9,10 @@ a *role*:
   the clause it hangs on;
 - ``noun``: a verbal noun (إدانة، قلق، "concern"); it signals a stance when framed (أعرب عن…،
   possessive) or when the sentence has a holder;
+- ``eval``: a judgement with no stance verb (غير مقبول، استفزاز، لا أساس له; "unacceptable",
+  "atrocious", "dangerous"): a negative judgement of an actor or an action is a Condemnation or a
+  Rejection, a worry a Concern. It is a stance only where the sentence gives it a holder (a
+  speaker, a quotation, an earlier stance of the same sentence), never of the subject it judges;
 - ``frame``: a verb that only frames another cue (أكد، شدد، أعرب، عبر; "stressed", "expressed"):
   with a cue after it, the frame and the cue make one stance of the cue's type; alone, ``أكد`` and
   ``شدد`` are an Affirmation and ``أعرب`` is nothing.
@@ -85,6 +89,13 @@ _AR: list[tuple[str, str, str]] = [
     (r"مرفوض(?:ه)?", "Rejection", "noun"),
     (r"نفي|نفت|نفوا|[يت]نفي|نافيا|نفته", "Rejection", "verb"),
     (r"اعترض(?:ت|وا)?|[يت]عترض", "Rejection", "verb"),
+    # Evaluative judgements (see ``eval`` above)
+    (r"غير (?:ال)?مقبول(?:ه|ين)?|غير (?:ال)?مبرر(?:ه)?|لا اساس (?:له|لها|لهم)(?: من الصحه)?|"
+     r"عار(?:يه)? (?:تماما )?عن الصحه|ليس(?:ت)? (?:مناسب(?:ا|ه)|مقبول(?:ا|ه))|(?:ال)?باطل(?:ه)?",
+     "Rejection", "eval"),
+    (r"(?:ال)?استفزاز(?:ي|يه|يا)|(?:ال)?جاير(?:ه|ا)?|(?:ال)?(?:انتهاك|خرق)(?:ا)? (?:ال)?(?:صارخ|فاضح|سافر)(?:ا)?|"
+     r"(?:ال)?(?:انتهاكات|خروقات) (?:ال)?(?:صارخه|فاضحه|سافره)|غير (?:ال)?مسوول(?:ه)?|(?:ال)?همجي(?:ه)?|"
+     r"(?:ال)?شنيع(?:ه)?", "Condemnation", "eval"),
     # Affirmation and frames
     (r"اكد(?:ت|وا)?|[يتن]وكد(?:ون)?", "Affirmation", "frame"),
     (r"شدد(?:ت|وا)?|[يتن]شدد(?:ون)?", "Affirmation", "frame"),
@@ -134,8 +145,14 @@ _EN: list[tuple[str, str, str]] = [
     (r"commit(?:s|ted)?(?=\s+(?:itself\s+|themselves\s+|himself\s+|herself\s+)?to\b)|pledg(?:e|es|ed)",
      "Commitment", "verb"),
     (r"commitments?", "Commitment", "noun"),
-    (r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|den(?:y|ies|ied)|oppos(?:e|es|ed|ing)|unacceptable",
+    (r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|den(?:y|ies|ied)|oppos(?:e|es|ed|ing)",
      "Rejection", "verb"),
+    # Evaluative judgements (see ``eval`` above)
+    (r"unacceptable|not acceptable|preposterous|groundless|baseless|absurd|unfounded|unjustified",
+     "Rejection", "eval"),
+    (r"atrocious|outrageous|disgrace(?:ful)?|deplorable|reprehensible|provocati(?:ve|on|ons)|"
+     r"irresponsible|heinous|barbaric|(?:flagrant|blatant) violations?", "Condemnation", "eval"),
+    (r"dangerous", "Concern", "eval"),
     (r"opposition to", "Rejection", "noun"),
     (r"claim(?:s|ed)?(?=\s+that\b)", "Affirmation", "verb"),
     (r"affirm(?:s|ed)?|reaffirm(?:s|ed)?|stress(?:es|ed)?|underscor(?:e|es|ed)|emphasi[sz](?:e|es|ed)",
@@ -208,6 +225,9 @@ AR_REFERENCE_WORDS = frozenset(
     "قرار قرارات لقرارات بقرارات القرار رعايه اشراف ميثاق اطار مظله وساطه مبادره بيان "
     # venues: "the ambassador to the UN", "a session of the Security Council"
     "لدي جلسه اجتماع برياسه رياسه".split())
+#: Meetings: an organ named as where a meeting is held is a venue, not a target.
+AR_VENUE_WORDS = frozenset("اجتماع اجتماعا الاجتماع جلسه الجلسه جلسات دوره الدوره قمه القمه".split())
+EN_VENUE_WORDS = frozenset("meeting session sessions summit".split())
 EN_REFERENCE_WORDS = frozenset("resolution resolutions auspices charter framework mediation".split())
 
 #: Phrases that keep the previous topic ("وفي ذات السياق").

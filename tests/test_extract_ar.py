@@ -58,6 +58,22 @@ CASES = [
                  ("ITA", "Rejection", "LBY"), (), id="speech-apposition"),
     pytest.param("حمّلت الكويت إيران مسؤولية التصعيد.",
                  ("KWT", "Condemnation", "IRN"), (), id="blame-with-responsibility"),
+    # judgements with no stance verb, held by the speaker
+    pytest.param("وقال المتحدث باسم الخارجية المصرية إن تصريحات الوزير الإثيوبي لا أساس لها.",
+                 ("EGY", "Rejection", "ETH"), (), id="eval-groundless"),
+    pytest.param('واعتبرت الخارجية الأردنية خطوة إسرائيل "عملا استفزازيا".',
+                 ("JOR", "Condemnation", "ISR"), (), id="eval-object-before-quote"),
+    pytest.param("وقال وزير الخارجية العماني إن العقوبات على إيران غير مقبولة.",
+                 ("OMN", "Rejection", "IRN"), (), id="eval-unacceptable"),
+    pytest.param("دعت فرنسا إلى عقد اجتماع طارئ في مجلس الأمن لبحث الوضع في سوريا.",
+                 ("FRA", "Call", "conflict:syria"), (("FRA", "Call", "UNSC"),), id="venue-not-target"),
+    pytest.param("وزير الخارجية التونسي، فلان الفلاني، قال إن بلاده ترفض خطة الاتحاد الأوروبي.",
+                 ("TUN", "Rejection", "EU"), (), id="svo-speech-apposition"),
+    pytest.param("وكانت مصر، الجارة الشمالية للسودان، قد رفضت رفضا قاطعا اتهامات الرباط.",
+                 ("EGY", "Rejection", "MAR"), (("EGY", "Rejection", "SDN"),), id="cognate-object"),
+    pytest.param("أدانت الكويت الهجوم على العراق.\n\nوتشهد اليمن حربا منذ سنوات، وتعيش اليمن أزمة إنسانية."
+                 "\n\nوأعربت الكويت عن قلقها.",
+                 ("KWT", "Concern", "YEM"), (("KWT", "Concern", "IRQ"),), id="stale-topic-not-carried"),
 ]
 
 
@@ -100,6 +116,17 @@ def test_membership_list() -> None:
     x = extract(Article(text="ويضم مجلس التعاون الخليجي ست دول أعضاء هي: السعودية والكويت وقطر والبحرين "
                              "والإمارات وعمان.", lang="ar"))
     assert ("SAU", "GCC") in x.memberships and ("QAT", "GCC") in x.memberships
+
+
+def test_judgement_without_a_speaker_is_no_stance() -> None:
+    got = triples("الحصار الجائر على قطر مستمر منذ عامين.")
+    assert not got, got
+
+
+def test_membership_dual_partners() -> None:
+    x = extract(Article(text="وفي رد على شريكتي أنقرة في حلف شمال الأطلسي، انتقدت تركيا الولايات المتحدة "
+                             "وفرنسا.", lang="ar"))
+    assert {("TUR", "NATO"), ("USA", "NATO"), ("FRA", "NATO")} <= set(x.memberships)
 
 
 def test_membership_single_state() -> None:

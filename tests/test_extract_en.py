@@ -49,6 +49,21 @@ CASES = [
     pytest.param("The Kenyan foreign ministry said the government of Kenya strongly rejected "
                  "the claims by Somalia.",
                  ("KEN", "Rejection", "SOM"), id="speech-then-svo"),
+    # judgements with no stance verb, held by the speaker
+    pytest.param('"The blockade of Qatar is unacceptable," the Kuwaiti foreign minister said.',
+                 ("KWT", "Rejection", "conflict:qatar-crisis"), id="eval-unacceptable"),
+    pytest.param("Ireland's foreign minister said the raid on Lebanon was atrocious.",
+                 ("IRL", "Condemnation", "LBN"), id="eval-atrocious"),
+    pytest.param("Austria's envoy said the escalation in Somalia was dangerous.",
+                 ("AUT", "Concern", "SOM"), id="eval-dangerous"),
+    pytest.param("After the vote, the French ambassador to the U.N., Jean Dupont, said: "
+                 "'We must protect civilians in Mali.'",
+                 ("FRA", "Call", "MLI"), id="appositive-after-time-phrase"),
+    pytest.param("The Chilean envoy, Ambassador Ana Soto, spoke to reporters. "
+                 "'We condemn the attack on Peru,' she said.",
+                 ("CHL", "Condemnation", "PER"), id="titled-subject-with-name"),
+    pytest.param("Mexico called for an emergency session of the Security Council on Haiti.",
+                 ("MEX", "Call", "HTI"), id="venue"),
 ]
 
 
@@ -60,6 +75,28 @@ def test_stance(text: str, triple: tuple[str, str, str]) -> None:
 def test_addressee_not_target() -> None:
     found = _triples("Egypt called on the Security Council to protect civilians in Yemen.")
     assert ("EGY", "Call", "UNSC") not in found
+
+
+def test_venue_is_not_target() -> None:
+    found = _triples("Mexico called for an emergency session of the Security Council on Haiti.")
+    assert ("MEX", "Call", "UNSC") not in found
+
+
+def test_judgement_without_a_speaker_is_no_stance() -> None:
+    assert not _triples("The situation in Libya remains dangerous.")
+
+
+def test_relative_clause_after_quote_is_not_target() -> None:
+    found = _triples('Iraq criticised what it called "the intervention of the Arab League," '
+                     "which includes Egypt and Jordan.")
+    assert ("IRQ", "Condemnation", "ARAB_LEAGUE") in found
+    assert not any(t in ("EGY", "JOR") for _, _, t in found)
+
+
+def test_call_content_is_not_a_stance() -> None:
+    found = _triples("Britain urged Egypt to support the talks on Sudan.")
+    assert ("GBR", "Call", "SDN") in found
+    assert not any(t == "Support" for _, t, _ in found)
 
 
 def test_passive_crime_is_not_commitment() -> None:
