@@ -3,6 +3,11 @@
 The templates are the team's own sentences; holders, targets, stance verbs and dates vary.
 
     python bench/synthetic.py --count 1000 --seed 7 > corpus.jsonl
+    python bench/synthetic.py --count 1M --output corpus-1m.jsonl     # 1k, 10k, 100k, 1M …
+    python bench/synthetic.py --sizes 1k,10k,100k,1M --dir bench-data  # corpus-1k.jsonl …
+
+Articles are written one at a time (streamed), so any count fits in memory; the same seed,
+count and size always give the same bytes. ``--vary`` makes lengths vary (½× to 2× ``--bytes``).
 """
 from __future__ import annotations
 
@@ -56,19 +61,55 @@ def article(rng: random.Random, i: int, target_bytes: int) -> dict[str, str]:
             "published": f"{year}-{month:02d}-{day:02d}", "source": "synthetic", "text": " ".join(parts)}
 
 
-def corpus(count: int, seed: int = 7, target_bytes: int = 3000) -> Iterator[dict[str, str]]:
+def corpus(count: int, seed: int = 7, target_bytes: int = 3000, vary: bool = False) -> Iterator[dict[str, str]]:
     rng = random.Random(seed)
     for i in range(count):
-        yield article(rng, i, target_bytes)
+        size = int(target_bytes * 2 ** rng.uniform(-1, 1)) if vary else target_bytes
+        yield article(rng, i, size)
+
+
+def parse_count(text: str) -> int:
+    """``1000``, ``1k``, ``10k``, ``1M`` → a number of articles."""
+    t = text.strip().lower().replace("_", "")
+    scale = {"k": 1_000, "m": 1_000_000}.get(t[-1:], 1)
+    return int(float(t[:-1] if scale > 1 else t) * scale)
+
+
+def write_corpus(path: str, count: int, seed: int = 7, target_bytes: int = 3000, vary: bool = False) -> str:
+    """Write a corpus as JSON Lines (streamed; written to a temporary name, then renamed)."""
+    import os
+
+    tmp = f"{path}.part"
+    with open(tmp, "w", encoding="utf-8") as f:
+        for a in corpus(count, seed, target_bytes, vary):
+            f.write(json.dumps(a, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+    return path
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--count", type=parse_count, default=1000, help="1000, 10k, 1M …")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--bytes", type=int, default=3000, help="approximate size of each article")
+    ap.add_argument("--vary", action="store_true", help="vary lengths from ½× to 2× --bytes")
+    ap.add_argument("--output", metavar="FILE", help="default: standard output")
+    ap.add_argument("--sizes", metavar="LIST", help="several corpora, e.g. 1k,10k,100k,1M (with --dir)")
+    ap.add_argument("--dir", default=".", help="folder for --sizes (default: here)")
     args = ap.parse_args()
-    for a in corpus(args.count, args.seed, args.bytes):
+    if args.sizes:
+        import os
+
+        os.makedirs(args.dir, exist_ok=True)
+        for name in args.sizes.split(","):
+            path = write_corpus(os.path.join(args.dir, f"corpus-{name.strip().lower()}.jsonl"),
+                                parse_count(name), args.seed, args.bytes, args.vary)
+            print(path, file=sys.stderr)
+        return 0
+    if args.output:
+        write_corpus(args.output, args.count, args.seed, args.bytes, args.vary)
+        return 0
+    for a in corpus(args.count, args.seed, args.bytes, args.vary):
         sys.stdout.write(json.dumps(a, ensure_ascii=False) + "\n")
     return 0
 

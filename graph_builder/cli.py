@@ -8,12 +8,16 @@ import os
 import sys
 import tempfile
 import textwrap
+import time
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from graph_builder import __version__, terms
 from graph_builder.errors import InputError, MawqifError, QueryError
 from graph_builder.store import EXPORT_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Store, write_results
+
+if TYPE_CHECKING:
+    from graph_builder.ingest import IngestReport
 
 DEFAULT_STORE = "./mawqif-data"
 
@@ -27,10 +31,12 @@ def _base(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace, *, command: str) -> Store:
+    """The embedded store in a folder, or a remote SPARQL store for an http(s):// URL."""
     path = _store_path(args)
     if path.startswith(("http://", "https://")):
-        raise MawqifError(f"--store {path}: remote SPARQL stores are not supported yet; "
-                          "use a folder for the embedded store")
+        from graph_builder.sparql_store import SparqlStore
+
+        return SparqlStore(path, base=_base(args))  # type: ignore[return-value]
     return Store(path, base=_base(args), command=command)
 
 
@@ -41,16 +47,39 @@ def _now() -> str:
 
 
 # -- commands --------------------------------------------------------------------------------------
+def _token(args: argparse.Namespace) -> str | None:
+    return getattr(args, "token", None) or os.environ.get("MAWQIF_TOKEN") or None
+
+
+def _ingest_remote(args: argparse.Namespace) -> int:
+    """``mawqif ingest --server URL``: read and check here, extract and store in the running server."""
+    from graph_builder.loaders import iter_articles
+    from graph_builder.remote import ingest_remote
+
+    def error(e: MawqifError) -> None:
+        print(f"mawqif: {e}", file=sys.stderr)
+
+    report = ingest_remote(args.server, iter_articles(args.paths, stdin=sys.stdin.buffer), token=_token(args),
+                           on_error=error)
+    if not args.quiet:
+        print(report.summary(args.server), file=sys.stderr)
+    return 1 if report.errors else 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from graph_builder.ingest import ingest
     from graph_builder.loaders import iter_articles
 
+    if getattr(args, "server", None):
+        return _ingest_remote(args)
     tty = sys.stderr.isatty() and not args.quiet
+    shown = [0.0]
 
-    def progress(report: object) -> None:
-        if tty:
-            print(f"\r{report.read} articles, {report.stances} stances …",  # type: ignore[attr-defined]
-                  end="", file=sys.stderr, flush=True)
+    def progress(report: IngestReport) -> None:
+        now = time.monotonic()
+        if tty and now - shown[0] >= 0.2:
+            shown[0] = now
+            print(f"\r{_progress_line(report)}", end="", file=sys.stderr, flush=True)
 
     def error(e: MawqifError) -> None:
         if tty:
@@ -58,13 +87,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"mawqif: {e}", file=sys.stderr)
 
     with _open(args, command="mawqif ingest") as store:
-        report = ingest(store, iter_articles(args.paths, stdin=sys.stdin.buffer), base=_base(args),
-                        generated_at=_now(), on_progress=progress, on_error=error)
+        if args.dask:
+            from graph_builder.distributed import ingest_dask
+
+            report = ingest_dask(store, args.paths, address=args.dask, shards_dir=args.shards_dir,
+                                 keep_shards=args.shards_dir is not None, base=_base(args),
+                                 generated_at=_now(), on_error=error)
+        else:
+            report = ingest(store, iter_articles(args.paths, stdin=sys.stdin.buffer), base=_base(args),
+                            generated_at=_now(), workers=args.workers, on_progress=progress,
+                            on_error=error)
     if tty:
-        print("\r", end="", file=sys.stderr)
+        print("\r\033[K", end="", file=sys.stderr)
     if not args.quiet:
         print(report.summary(), file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def _progress_line(report: IngestReport, width: int = 24) -> str:
+    """``⠿ 12,345 articles  1,234 stances  95 articles/s  [■■■■■□□□…]`` (the bar cycles: the total is
+    not known while the input streams)."""
+    rate = report.read / report.seconds if report.seconds > 0 else 0.0
+    pos = int(report.seconds * 4) % (2 * width)
+    lit = pos if pos < width else 2 * width - pos
+    bar = "■" * lit + "□" * (width - lit)
+    return (f"{report.read:,} articles  {report.stances:,} stances  {rate:,.0f} articles/s  [{bar}]"
+            f"{f'  {len(report.errors)} failed' if report.errors else ''}\033[K")
 
 
 def _query_text(spec: str, params: list[str]) -> tuple[str, dict]:
@@ -195,10 +243,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from server.run import serve
+    from server.run import ServeOptions, serve
 
+    options = ServeOptions(host=args.host, port=args.port, base=_base(args), threads=args.threads,
+                           token=_token(args), timeout=args.timeout, workers=args.workers,
+                           max_body=args.max_body, max_rows=args.max_rows, cors=tuple(args.cors),
+                           cache_max_age=args.cache_max_age)
     with _open(args, command="mawqif serve") as store:
-        serve(store, host=args.host, port=args.port, base=_base(args))
+        serve(store, options)
     return 0
 
 
@@ -219,6 +271,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # -- parser ----------------------------------------------------------------------------------------
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def _example(text: str) -> str:
     return "example:\n" + textwrap.indent(textwrap.dedent(text).strip(), "  ")
 
@@ -247,6 +309,15 @@ def build_parser() -> argparse.ArgumentParser:
                 "mawqif ingest --store ./graph news/ today.jsonl")
     c.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .html, .jsonl, a folder, or - for stdin")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    c.add_argument("-w", "--workers", type=_positive_int, default=1, metavar="N",
+                   help="extract in N processes (default 1); the store ends the same with any N")
+    c.add_argument("--dask", metavar="SCHEDULER", help="extract on the Dask cluster whose scheduler is at "
+                   "SCHEDULER (tcp://host:8786), then load the result (needs: pip install 'mawqif[dask]')")
+    c.add_argument("--shards-dir", metavar="DIR", help="with --dask: a folder the Dask workers and this "
+                   "process share, for the N-Quads shards (kept); default: a temporary folder")
+    c.add_argument("--server", metavar="URL", help="ingest through the running `mawqif serve` at URL (when "
+                   "it holds the store); needs its token")
+    c.add_argument("--token", metavar="T", help="the server's write token (default: $MAWQIF_TOKEN)")
     c.set_defaults(func=cmd_ingest)
 
     c = command("query", "Run a SPARQL query (text, @file.rq, or a bundled query's name).",
@@ -264,9 +335,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_export)
 
     c = command("serve", "Serve SPARQL, the graph explorer and exports over HTTP.",
-                "mawqif serve --port 8080")
-    c.add_argument("--host", default="127.0.0.1")
+                "mawqif serve --port 8080 --token \"$(openssl rand -hex 16)\" --timeout 10")
+    c.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     c.add_argument("--port", type=int, default=5000)
+    c.add_argument("--token", metavar="T", help="allow SPARQL Update, Graph Store writes and POST /api/articles "
+                   "to clients sending 'Authorization: Bearer T' (default: $MAWQIF_TOKEN; none: read-only)")
+    c.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                   help="stop a query after S seconds (default 30; 0: no limit)")
+    c.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="query worker processes (default: one per thread, at most 2 per core)")
+    c.add_argument("--threads", type=_positive_int, default=8, metavar="N", help="HTTP threads (default 8)")
+    c.add_argument("--max-body", type=_positive_int, default=16 << 20, metavar="BYTES",
+                   help="largest request body (default 16 MiB)")
+    c.add_argument("--max-rows", type=_positive_int, default=1000, metavar="N",
+                   help="rows shown in the HTML views (default 1000)")
+    c.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="allow cross-origin requests from ORIGIN (repeatable; * for any; default: none)")
+    c.add_argument("--cache-max-age", type=int, default=0, metavar="S",
+                   help="Cache-Control max-age of query results (default 0: revalidate with the ETag)")
     c.set_defaults(func=cmd_serve)
 
     c = command("extract", "Show what one article yields, without a store.", "mawqif extract article.txt")

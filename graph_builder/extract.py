@@ -31,6 +31,7 @@ from graph_builder.lexicon import (
     CONTEXT_CARRY,
     CUE_MATCHERS,
     EN_OBJECT_PREPOSITIONS,
+    EN_POSTING_WORDS,
     EN_REFERENCE_WORDS,
     EN_VENUE_WORDS,
     NEGATION,
@@ -105,6 +106,22 @@ _AR_DEMONSTRATIVES = frozenset({"هذا", "هذه", "ذلك", "تلك", "هذي�
 # A dateline before the first sentence ("دبي، الإمارات (وكالة)--", "القاهرة - "): only a place.
 _AR_DATELINE = re.compile(r"^\s*(?:[^\n.()]{0,60}\([^()\n]{1,30}\)\s*(?:-{1,2}|–|—|:)?"
                           r"|[^\s\n.،,]{2,15}(?:\s*[،,]\s*[^\n.،,()]{2,30})?\s+[-–—]\s)")
+# Reciprocal accusations: "Both sides blame each other", "اتهم كل طرف الطرف الآخر", "تبادل الطرفان
+# الاتهامات": each of the two parties last named together condemns the other.
+_RECIPROCAL_SUBJECT = {
+    "en": re.compile(r"\b(?:both|the two|each)\s+(?:sides|parties|countries|nations|governments|camps|"
+                     r"side|party|country|nation|government|camp)\b[^.,;]{0,30}$", re.IGNORECASE),
+    "ar": re.compile(r"(?:كل (?:طرف|جانب|منهما|من الطرفين|من البلدين)|(?:ال)?(?:طرفان|طرفين|جانبان|جانبين|"
+                     r"بلدان|بلدين))(?:\s+\S+){0,2}\s*$"),
+}
+_RECIPROCAL_OBJECT = {
+    "en": re.compile(r"^\s*(?:the other(?:\s+(?:side|party|country))?|each other|one another)\b",
+                     re.IGNORECASE),
+    "ar": re.compile(r"^\s*(?:\S+\s+){0,4}?(?:(?:ال)?(?:طرف|جانب) )?الاخر(?!\w)"),
+}
+_AR_RECIPROCAL_AFTER = re.compile(r"^\s*(?:كل (?:طرف|جانب|منهما|من الطرفين|من البلدين)|(?:ال)?(?:طرفان|جانبان|بلدان))"
+                                  r"(?!\w)")
+_AR_EXCHANGE = re.compile(r"(?:^|\s)[وف]?(?:[يت])?تبادل(?:ت|ا|وا|ان)?\s+(?:\S+\s+){0,2}?(?:ال)?اتهامات")
 _EN_TITLE_WORDS = frozenset(
     "minister ministry foreign secretary spokesman spokeswoman spokesperson ambassador envoy president "
     "government officials official delegation embassy prime king leader leaders troops forces "
@@ -164,6 +181,21 @@ def _word_gap(text: str, a: int, b: int, lang: str) -> int:
     return len(_words_between(text, a, b, lang))
 
 
+_EN_NOUN_DETERMINERS = frozenset("its their his her our my your the a an".split())
+
+
+def _en_noun_use(text: str, frame: _CueHit, nxt: _CueHit, lang: str) -> bool:
+    """English: a verb cue used as a noun after a frame ("reaffirmed its support for", "expressed
+    their strong backing"): the frame and the noun make one stance of the noun's type."""
+    if lang != "en" or nxt.role != "verb" or frame.role not in ("frame", "partframe"):
+        return False
+    word = text[nxt.start:nxt.end].lower()
+    if word.endswith(("ed", "ing")) or " " in word:
+        return False
+    between = _words_between(text, frame.end, nxt.start, lang)
+    return len(between) <= 3 and bool(set(between) & _EN_NOUN_DETERMINERS)
+
+
 def _merge_frames(text: str, hits: list[_CueHit], lang: str) -> list[_CueHit]:
     """A frame verb and the cue it frames make one stance (أعرب عن قلقه، شدد على ضرورة)."""
     out: list[_CueHit] = []
@@ -172,7 +204,8 @@ def _merge_frames(text: str, hits: list[_CueHit], lang: str) -> list[_CueHit]:
         h = hits[i]
         if h.role in ("frame", "partframe") and i + 1 < len(hits):
             nxt = hits[i + 1]
-            if nxt.role in ("noun", "need", "eval") and _word_gap(text, h.end, nxt.start, lang) <= FRAME_WINDOW:
+            if (nxt.role in ("noun", "need", "eval") or _en_noun_use(text, h, nxt, lang)) \
+                    and _word_gap(text, h.end, nxt.start, lang) <= FRAME_WINDOW:
                 role = "part" if h.role == "partframe" else "verb"
                 out.append(_CueHit(h.start, nxt.end, nxt.type, role, h.negated or nxt.negated))
                 i += 2
@@ -224,6 +257,22 @@ def _preceded_by_title(text: str, m: Mention, lang: str) -> bool:
     return any(w in titles for w in words[-3:])
 
 
+def _split_nested(found: tuple[Mention, ...]) -> tuple[list[Mention], list[Mention]]:
+    """The outermost mentions and those nested in a longer one, in one pass over mentions sorted
+    by start (a longer mention first at an equal start)."""
+    outer: list[Mention] = []
+    nested: list[Mention] = []
+    cover_start, cover_end = -1, -1
+    for m in sorted(found, key=lambda m: (m.start, m.start - m.end)):
+        if m.end <= cover_end and cover_end - cover_start > m.end - m.start:
+            nested.append(m)
+            continue
+        outer.append(m)
+        if m.end > cover_end:
+            cover_start, cover_end = m.start, m.end
+    return outer, nested
+
+
 class _Reader:
     """Extraction state for one article."""
 
@@ -232,7 +281,9 @@ class _Reader:
         self.text = article.text
         self.lang = lang
         self.gaz = gaz
-        self.mentions = [m for m in gaz.find(self.text, lang)]
+        # one scan: the outermost mentions read the text; states nested in a longer name
+        # ("الفلسطيني-الإسرائيلي") are only listed as named
+        self.mentions, self.nested = _split_nested(gaz.find(self.text, lang, inner=True))
         self.persons = self._find_persons()
         self._span_index: tuple[list[Mention], list[int]] | None = None
         self.holder: str | None = None
@@ -532,6 +583,11 @@ class _Reader:
             if self.kind(first) in ACTOR_KINDS and _word_gap(text, hit.end, first.start, lang) <= 3 \
                     and (set(follow) & addressee_words):
                 cands = cands[1:]
+        if self.en is not None and cands:
+            # "condemned an Israeli strike that damaged the UNRWA compound": the relative clause
+            # after the object describes it; names in it are circumstance
+            cut = self.en.relative_start(cands[0].end, scope_end)
+            cands = [m for m in cands if m.start < cut]
         kept: list[Mention] = []
         last_ref: Mention | None = None
         for m in cands:
@@ -544,6 +600,11 @@ class _Reader:
                 continue
             kept.append(m)
         cands = kept
+        if not cands and self.en is not None:
+            # "accused the council of …", "criticised the organization": the organisation last named
+            org = self.en.org_anaphor(hit.end, scope_end, holder)
+            if org:
+                return (org,)
         if not cands and CONTEXT_CARRY[lang].search(self.norm_sentence(sent)) and self.topic:
             return self.topic
         if not cands:
@@ -582,6 +643,13 @@ class _Reader:
         X's move was a disgrace"): the actors named between the reported content's start (a
         complementiser, a quotation mark, a colon) and the judgement."""
         first = max(clause_start, sent.start)
+        if self.lang == "en":
+            # "Georgia's aggression", "the Israeli provocation": the judged actor is its possessor
+            own = [m for m in self.in_span(max(first, hit.start - 40), hit.start)
+                   if self.text[m.end:hit.start] in (" ", "'s ", "’s ") and m.key != holder
+                   and self.kind(m) in ("State", "ArmedGroup", "Organisation")]
+            if own:
+                return (own[-1].key,)
         starts = [first]
         for opener in _THAT[self.lang].finditer(self.text, first, hit.start):
             # a quotation mark counts only for a quotation still open at the judgement
@@ -669,6 +737,19 @@ class _Reader:
         refs = AR_REFERENCE_WORDS if self.lang == "ar" else EN_REFERENCE_WORDS
         if any(w in refs or (self.lang == "ar" and w[:1] in "وبل" and w[1:] in refs) for w in words[-2:]):
             return True
+        # "the ambassador to the United Nations", "Kenya's envoy to the AU": where a diplomat is
+        # posted, not what the stance is about
+        if self.lang == "en":
+            tail = words[:-1] if words and words[-1] == "the" else words
+            if len(tail) >= 2 and tail[-1] == "to" and tail[-2] in EN_POSTING_WORDS:
+                return True
+            # "the Palestinian U.N. envoy", "Rwanda's U.N. ambassador": the organisation is where
+            # the diplomat of another actor is posted
+            nxt = _WORD.match(self.text, m.end + 1) if self.text[m.end:m.end + 1] == " " else None
+            if nxt and nxt.group().lower() in EN_POSTING_WORDS and self.kind(m) == "Organisation" \
+                    and any(o.end in (m.start - 1, m.start - 3) and o.key != m.key
+                            for o in self.in_span(max(0, m.start - 40), m.start)):
+                return True
         # a venue: "اجتماع طارئ في مجلس الأمن", "an emergency session of the Security Council"
         venues = AR_VENUE_WORDS if self.lang == "ar" else EN_VENUE_WORDS
         if words and words[-1] == "the":
@@ -718,6 +799,31 @@ class _Reader:
                 else:
                     group, how = self._en_holders(sent, hit)
                     holder = group[0] if group else None
+                if self.en is not None and hit.type == "Support":
+                    got = self.en.support_received(sent, hit.start, hit.end)
+                    if got is False:   # "X lacks the support of Y": no stance of X's
+                        clause_start = hit.end
+                        continue
+                    if got:
+                        out.append(Stance(
+                            holder=got[0], type="Support", targets=(got[1],), sentence=sent,
+                            cue=self.text[hit.start:hit.end], cue_start=hit.start, cue_end=hit.end,
+                            principles=(), confidence=0.6, rule="en:noun:received",
+                            stated_on=self.a.published))
+                        clause_start = hit.end
+                        continue
+                pair = self._reciprocal(sent, hit)
+                if pair:
+                    a_key, b_key = pair
+                    for h, t in ((a_key, b_key), (b_key, a_key)):
+                        out.append(Stance(
+                            holder=h, type=hit.type, targets=(t,), sentence=sent,
+                            cue=self.text[hit.start:hit.end], cue_start=hit.start, cue_end=hit.end,
+                            principles=self.principles(hit.start, scope_end), confidence=0.6,
+                            rule=f"{self.lang}:{hit.role}:reciprocal", stated_on=self.a.published))
+                    spoke = True
+                    clause_start = hit.end
+                    continue
                 self.exclude = set(group)
                 if hit.role == "eval" and not self._eval_held(how, spoke):
                     holder = None
@@ -763,6 +869,32 @@ class _Reader:
                     self.holder = speaker[0]
         return out
 
+    def _reciprocal(self, sent: Sentence, hit: _CueHit) -> tuple[str, str] | None:
+        """The two parties of a reciprocal accusation ("both sides blamed the other"): the last two
+        actors named together ("X and Y", "بين X وY") in this sentence or the few before it."""
+        if hit.type != "Condemnation" or hit.negated:
+            return None
+        lang = self.lang
+        before = self.text[max(sent.start, hit.start - 60):hit.start]
+        after = self.text[hit.end:min(sent.end, hit.end + 40)]
+        if lang == "ar":
+            before, after = normalize_word(before), normalize_word(after)
+            # "تبادل الطرفان الاتهامات": the cue and its subject in one
+            around = self.text[max(sent.start, hit.start - 2):min(sent.end, hit.end + 40)]
+            exchange = bool(_AR_EXCHANGE.search(normalize_word(around)))
+            subject = _RECIPROCAL_SUBJECT[lang].search(before) or _AR_RECIPROCAL_AFTER.match(after)
+            if not exchange and not (subject and _RECIPROCAL_OBJECT[lang].match(after)):
+                return None
+        elif not (_RECIPROCAL_SUBJECT[lang].search(before) and _RECIPROCAL_OBJECT[lang].match(after)):
+            return None
+        joiners = (["and"],) if lang == "en" else (["و"],)
+        pool = [m for m in self.in_span(max(self.para_start - 800, 0, hit.start - 800), hit.start)
+                if self.kind(m) in ("State", "ArmedGroup")]
+        for m1, m2 in zip(pool[-2::-1], pool[::-1], strict=False):
+            if m1.key != m2.key and _words_between(self.text, m1.end, m2.start, lang) in joiners:
+                return m1.key, m2.key
+        return None
+
     def _eval_held(self, how: str, spoke: bool) -> bool:
         """Whether a judgement with no stance verb has a holder: someone speaks in the sentence
         (a speech verb, a quotation) or an earlier stance of the same sentence names its holder."""
@@ -798,7 +930,13 @@ class _Reader:
             if m.via == "capital" and (m.start, m.end) not in holder_spans:
                 continue
             keep.append(m)
-        return tuple(keep)
+        # A state named inside a longer name ("الصراع الفلسطيني-الإسرائيلي" names ISR) is named by
+        # the article too; an organisation inside another's name ("U.N. Security Council") is only
+        # part of that name.
+        nested = [m for m in self.nested if m.via != "capital" and self.kind(m) == "State"]
+        if not nested:
+            return tuple(keep)
+        return tuple(sorted((*keep, *nested), key=lambda m: m.start))
 
 
 _MEMBER_TRIGGER = {

@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from graph_builder.model import ACTOR_KINDS, Mention, Sentence
 
@@ -82,7 +82,9 @@ _CLAUSE_WORDS = frozenset("that which who whom whose when after as while because
 #: Verbs that introduce reported speech.
 SPEECH_RX = re.compile(
     r"\b(said|says|say|told|tells|added|adds|stated|states|announced|noted|notes|explained|declared|"
-    r"tweeted|wrote|writes|remarked|replied|responded|continued|saying|according to)\b", re.IGNORECASE)
+    r"tweeted|wrote|writes|remarked|replied|responded|continued|saying|according to|described|"
+    # "He called the move 'reckless'" (not "called for/on", "so-called")
+    r"(?<!-)called(?!\s+(?:on|for|upon|off|in|to|back)\b))\b", re.IGNORECASE)
 _SPEECH_WORDS = frozenset(
     "said says say told tells added adds stated announced noted explained declared".split())
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’.\-]*[\w])?\.?|\d[\d.,%]*|--|[—–,;:()\"“”]", re.UNICODE)
@@ -106,6 +108,17 @@ _MEMBERSHIP = re.compile(r"\bmembership\b", re.IGNORECASE)
 _MEMBERS_OF = re.compile(r"\b(?:are|were|is|was|become|became|as)\s+(?:(?:the|all|both|its|founding|"
                          r"full|only|other|fellow|permanent)\s+)*members?\s+of\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"(?:,|--|—)[\"”'’]?\s*(?:which|who|whose)\b")
+_RESTRICTIVE = re.compile(r"\s(?:that|which|who)\s+(?!is\b|are\b|was\b|were\b)(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
+# "X has the support of Y", "X enjoys no backing aside from Y": support received, not given.
+_HAS_SUPPORT = re.compile(r"\b(?:has|have|had|enjoys?|enjoyed|receiv(?:e|es|ed)|w[io]n|gain(?:s|ed)?|"
+                          r"lacks?|lacked|gets?|got)\s+((?:no|little|the|broad|wide|strong|full|any|"
+                          r"international|its|their|[a-z]+ly|[a-z]+al)\s+){0,3}$", re.IGNORECASE)
+_SUPPORT_GIVER = re.compile(r"[^.;:\"“”]{0,60}?\b(aside from|apart from|except(?: for)?|other than|from|of|by)"
+                            r"\s+(?:the\s+)?(?:(?:nation|country|government|state|governments) of\s+)?",
+                            re.IGNORECASE)
+_ORG_ANAPHOR = re.compile(r"\s+(?:(?:to|on|upon|against|with|at|of|for)\s+)?the\s+(?:world\s+)?"
+                          r"(council|organi[sz]ation|bloc|alliance|league)\b(?!\s+(?:of|for)\s+(?:the\s+)?(?-i:[A-Z]))",
+                          re.IGNORECASE)
 _PARTICIPLE = re.compile(r"^\w+ing\b")
 _COND_BEFORE = re.compile(r"\b(?:if|whether)\b[^,;:\"“”]*$", re.IGNORECASE)
 
@@ -493,6 +506,46 @@ class EnglishReader:
         end = min(scope_end, q[1]) if q else scope_end
         rel = _RELATIVE.search(self.text, start, end)
         return rel.start() if rel else end
+
+    def support_received(self, sent: Sentence, start: int, end: int) -> tuple[str, str] | Literal[False] | None:
+        """"Russia has no support for that aside from Nicaragua" (Nicaragua backs Russia), "X has
+        the backing of Y": (giver, receiver); False when support is said to be missing ("lacks
+        the support of Y"); None when the cue is not support received."""
+        text = self.text
+        word = text[start:end].lower()
+        if word not in ("support", "backing"):
+            return None
+        has = _HAS_SUPPORT.search(text, max(sent.start, start - 60), start)
+        if not has:
+            return None
+        missing = bool(re.search(r"\b(?:no|lacks?|lacked)\b", has.group(), re.IGNORECASE))
+        giver_m = _SUPPORT_GIVER.match(text, end, sent.end)
+        if not giver_m:
+            return False if missing else None
+        exception = giver_m.group(1).lower() not in ("from", "of", "by")
+        if missing and not exception:
+            return False
+        i = bisect_left(self._starts, giver_m.end())
+        giver = self._actor_mentions[i] if i < len(self._starts) and self._starts[i] == giver_m.end() else None
+        receiver, _ = self.subject_before(sent, has.start())
+        if giver is None or len(receiver) != 1 or receiver[0] == giver.key:
+            return False if missing else None
+        return giver.key, receiver[0]
+
+    def org_anaphor(self, a: int, b: int, holder: str) -> str | None:
+        """The organisation "the council", "the organization", "the bloc" right after a cue refers
+        to (the last one named whose name fits), when it is not the holder."""
+        m = _ORG_ANAPHOR.match(self.text, a, b)
+        if not m:
+            return None
+        word = m.group(1).lower()
+        key = self._last_org(a, "council" if word == "council" else "")
+        return key if key and key != holder else None
+
+    def relative_start(self, a: int, b: int) -> int:
+        """Where a relative clause ("… that damaged X", "… which killed Y") opens in text[a:b]."""
+        m = _RESTRICTIVE.search(self.text, a, b)
+        return m.start() if m else b
 
     def main_topic(self, holder: str) -> tuple[str, ...]:
         """What the article is about when a stance names nothing: the state or conflict it names

@@ -1,19 +1,36 @@
-"""Ingest: articles → extraction → quads → store, in batches (the library behind ``mawqif ingest``)."""
+"""Ingest: articles → extraction → quads → store, in batches (the library behind ``mawqif ingest``).
+
+The pipeline: the reader (this process) reads articles, skips those stored unchanged, and hands
+chunks of the others to the extractors (:func:`graph_builder.parallel.extract_chunk`, in this
+process or in ``workers`` processes), which return each article's graph as N-Quads; the one
+writer (this process) bulk-loads them in batches with the store's commit protocol. At most a
+fixed window of chunks is in flight and one batch is held, so memory is bounded whatever the size
+of the corpus; results come back in input order, so the store ends the same with any number of
+workers.
+"""
 from __future__ import annotations
 
+import concurrent.futures as cf
+import multiprocessing
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from graph_builder import terms
-from graph_builder.errors import InputError, MawqifError
-from graph_builder.extract import extract
+from graph_builder.errors import InputError, MawqifError, StoreError
 from graph_builder.model import Article
-from graph_builder.quads import article_iri, build_article_graph, content_hash
-from graph_builder.store import ArticleGraph, Store
+from graph_builder.parallel import ChunkResult, Extracted, extract_chunk, warm
+from graph_builder.quads import article_iri, content_hash
 
 #: Articles written to the store in one bulk load.
-BATCH_SIZE = 200
+BATCH_SIZE = 500
+#: Articles handed to an extractor at a time.
+CHUNK_SIZE = 20
 
 
 @dataclass
@@ -43,58 +60,213 @@ class IngestReport:
                 f"({rate:.0f} articles/s)")
 
 
-def ingest(store: Store, items: Iterable[Article | InputError], *, base: str = terms.DEFAULT_BASE,
-           generated_at: str | None = None, batch_size: int = BATCH_SIZE,
+class ArticleSink(Protocol):
+    """What ingest writes to: the embedded :class:`~graph_builder.store.Store` or a SPARQL endpoint."""
+
+    def article_hashes(self, graphs: Sequence[str]) -> dict[str, str]: ...
+
+    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"") -> None: ...
+
+
+class _Done:
+    """A finished "future" for the in-process extractor."""
+
+    def __init__(self, value: ChunkResult) -> None:
+        self._value = value
+
+    def result(self) -> ChunkResult:
+        return self._value
+
+
+def _decrement(counts: dict[str, int], key: str) -> None:
+    left = counts.get(key, 0) - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
+
+
+class _Writer:
+    """The one writer: stores batches in a thread of its own, one batch queued at most.
+
+    Bulk loading releases the GIL, so reading and dispatching go on while a batch is written.
+    An article stays "pending" until its batch is written, so the reader never trusts the
+    store's hash of an article that is on its way there.
+    """
+
+    def __init__(self, store: ArticleSink, pending: dict[str, int], lock: threading.Lock) -> None:
+        self.store = store
+        self.pending = pending
+        self.lock = lock
+        self.queue: queue.Queue[tuple[list[tuple[str, bytes]], bytes] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="mawqif-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is not None:
+                continue
+            articles, shared = item
+            try:
+                self.store.replace_serialized(articles, shared)
+            except BaseException as e:  # handed to the reader, which raises it
+                self.error = e
+                continue
+            with self.lock:
+                for g, _ in articles:
+                    _decrement(self.pending, g)
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, articles: list[tuple[str, bytes]], shared: bytes) -> None:
+        self._check()
+        self.queue.put((articles, shared))
+
+    def finish(self) -> None:
+        """Wait until every batch is written; raise the writer's error, if any."""
+        self.queue.put(None)
+        self.thread.join()
+        self._check()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
+
+def _chunks(items: Iterable[Article | InputError], size: int) -> Iterator[list[Article | InputError]]:
+    chunk: list[Article | InputError] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _executor(workers: int) -> cf.ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm)
+
+
+def ingest(store: ArticleSink, items: Iterable[Article | InputError], *, base: str = terms.DEFAULT_BASE,
+           generated_at: str | None = None, batch_size: int = BATCH_SIZE, workers: int = 1,
+           chunk_size: int = CHUNK_SIZE,
            on_progress: Callable[[IngestReport], None] | None = None,
            on_error: Callable[[MawqifError], None] | None = None) -> IngestReport:
     """Extract and store every good article; collect an error for each bad one.
 
     An article whose content (and the software version) is unchanged since it was stored is
     left as it is, so ingesting the same input twice leaves the store byte-for-byte the same.
+    ``workers`` > 1 extracts in that many processes; what is stored is the same as with one.
     """
+    if workers < 1:
+        raise MawqifError(f"workers must be at least 1, not {workers}")
     report = IngestReport()
     t0 = time.perf_counter()
-    batch: list[ArticleGraph] = []
-    seen_in_batch: dict[str, int] = {}
+    run = uuid.uuid4().hex
+    window = 2 * workers + 1
+    inflight: deque[tuple[cf.Future[ChunkResult] | _Done, list[Article | InputError]]] = deque()
+    #: articles read but not yet written (graph IRI → times): the store cannot tell about them yet
+    pending: dict[str, int] = {}
+    lock = threading.Lock()
+    batch: dict[str, bytes] = {}
+    batch_shared: list[bytes] = []
+    executor = _executor(workers) if workers > 1 else None
+    writer = _Writer(store, pending, lock)
+
+    def fail(err: MawqifError) -> None:
+        report.errors.append(err)
+        if on_error:
+            on_error(err)
 
     def flush() -> None:
-        if batch:
-            store.replace_articles(batch)
+        if batch or batch_shared:
+            writer.put(list(batch.items()), b"".join(batch_shared))
             batch.clear()
-            seen_in_batch.clear()
+            batch_shared.clear()
 
-    for item in items:
-        if isinstance(item, MawqifError):
-            report.errors.append(item)
-            if on_error:
-                on_error(item)
-            continue
-        try:
-            graph = article_iri(item, base)
-            if store.article_hash(graph) == content_hash(item) and graph.value not in seen_in_batch:
-                report.unchanged += 1
-                continue
-            built = build_article_graph(extract(item), base=base, generated_at=generated_at)
-        except MawqifError as e:
-            err = e if isinstance(e, InputError) and e.source else InputError(str(e), source=item.origin)
-            report.errors.append(err)
-            if on_error:
-                on_error(err)
-            continue
-        if graph.value in seen_in_batch:  # the same article twice in one batch: the later wins
-            batch.pop(seen_in_batch[graph.value])
-            seen_in_batch.clear()
-            seen_in_batch.update({g.graph.value: i for i, g in enumerate(batch)})
-        seen_in_batch[graph.value] = len(batch)
-        batch.append(built)
-        report.stored += 1
-        report.stances += sum(1 for q in built.quads if q.object == terms.MQ_STANCE)
-        report.quads += len(built.quads)
-        if len(batch) >= batch_size:
-            flush()
+    def _unpend(g: str) -> None:
+        with lock:
+            _decrement(pending, g)
+
+    def take(result: ChunkResult, chunk: list[Article | InputError]) -> None:
+        if result.shared:
+            batch_shared.append(result.shared)
+        for r, item in zip(result.results, chunk, strict=True):
+            if isinstance(r, Extracted):
+                if r.graph in batch:  # the same article twice in one batch: the later wins
+                    del batch[r.graph]
+                    _unpend(r.graph)
+                batch[r.graph] = r.body
+                report.stored += 1
+                report.stances += r.stances
+                report.quads += r.quads
+                if len(batch) >= batch_size:
+                    flush()
+            else:
+                if isinstance(item, Article):
+                    _unpend(article_iri(item, base).value)
+                fail(r.error())
         report.seconds = time.perf_counter() - t0
         if on_progress:
             on_progress(report)
-    flush()
+
+    def submit(chunk: list[Article | InputError]) -> None:
+        if executor is None:
+            inflight.append((_Done(extract_chunk(chunk, run=run, base=base, generated_at=generated_at)),
+                             chunk))
+        else:
+            inflight.append((executor.submit(extract_chunk, chunk, run=run, base=base,
+                                             generated_at=generated_at), chunk))
+        while len(inflight) >= window:
+            future, done_chunk = inflight.popleft()
+            take(future.result(), done_chunk)
+
+    try:
+        for chunk in _chunks(items, chunk_size):
+            todo: list[Article | InputError] = []
+            keys: dict[str, str] = {}
+            for item in chunk:
+                if isinstance(item, Article):
+                    keys[article_iri(item, base).value] = content_hash(item)
+            with lock:
+                ask = [g for g in keys if g not in pending]
+            stored = store.article_hashes(ask) if ask else {}
+            for item in chunk:
+                if isinstance(item, MawqifError) and not isinstance(item, InputError):
+                    fail(item)
+                    continue
+                if isinstance(item, Article):
+                    g = article_iri(item, base).value
+                    with lock:
+                        if g not in pending and stored.get(g) == keys[g]:
+                            report.unchanged += 1
+                            continue
+                        pending[g] = pending.get(g, 0) + 1
+                todo.append(item)
+            if todo:
+                submit(todo)
+        while inflight:
+            future, done_chunk = inflight.popleft()
+            take(future.result(), done_chunk)
+        flush()
+        writer.finish()
+    except cf.process.BrokenProcessPool as e:
+        raise StoreError(f"an extraction worker died: {e}") from None
+    finally:
+        writer.stop()
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
     report.seconds = time.perf_counter() - t0
+    if on_progress:
+        on_progress(report)
     return report

@@ -45,6 +45,8 @@ _AR: list[tuple[str, str, str]] = [
     (r"منتقدا|منتقدين", "Condemnation", "part"),
     (r"اتهم(?:ت|وا)?|[يتن]تهم(?:ون)?", "Condemnation", "verb"),
     (r"متهما|متهمين", "Condemnation", "part"),
+    # "تبادل الطرفان الاتهامات": an exchange of accusations (see extract._reciprocal)
+    (r"[يت]?تبادل(?:ت|ا|وا|ان)?(?= (?:\S+ ){0,2}?(?:ال)?اتهامات)", "Condemnation", "verb"),
     (r"حمل(?:ت|وا)?|[يت]حمل|محملا|تحملان", "Condemnation", "blame"),
     # Call
     (r"دعا|دعت|دعوا|[يتن]دعو(?:ن)?|[يت]دعوان", "Call", "verb"),
@@ -89,6 +91,8 @@ _AR: list[tuple[str, str, str]] = [
     (r"مرفوض(?:ه)?", "Rejection", "noun"),
     (r"نفي|نفت|نفوا|[يت]نفي|نافيا|نفته", "Rejection", "verb"),
     (r"اعترض(?:ت|وا)?|[يت]عترض", "Rejection", "verb"),
+    # "لن نقبل", "لا تقبل": a refusal (قبل alone is mostly "before")
+    (r"(?:لا|لن|لم) [يتن]قبل(?:ون|وا|ان)?", "Rejection", "verb"),
     # Evaluative judgements (see ``eval`` above)
     (r"غير (?:ال)?مقبول(?:ه|ين)?|غير (?:ال)?مبرر(?:ه)?|لا اساس (?:له|لها|لهم)(?: من الصحه)?|"
      r"عار(?:يه)? (?:تماما )?عن الصحه|ليس(?:ت)? (?:مناسب(?:ا|ه)|مقبول(?:ا|ه))|(?:ال)?باطل(?:ه)?",
@@ -147,12 +151,16 @@ _EN: list[tuple[str, str, str]] = [
     (r"commitments?", "Commitment", "noun"),
     (r"reject(?:s|ed|ing)?|refus(?:e|es|ed|ing)|den(?:y|ies|ied)|oppos(?:e|es|ed|ing)",
      "Rejection", "verb"),
+    # "will not accept", "won't tolerate": a refusal ("accepted the plan" alone is no cue)
+    (r"(?:not|never|cannot|(?:won|don|doesn|didn|can|wouldn)['’]t)\s+(?:\w+\s+)?"
+     r"(?:accept|tolerate|allow)(?:s|ed)?", "Rejection", "verb"),
     # Evaluative judgements (see ``eval`` above)
     (r"unacceptable|not acceptable|preposterous|groundless|baseless|absurd|unfounded|unjustified",
      "Rejection", "eval"),
     (r"atrocious|outrageous|disgrace(?:ful)?|deplorable|reprehensible|provocati(?:ve|on|ons)|"
-     r"irresponsible|heinous|barbaric|(?:flagrant|blatant) violations?", "Condemnation", "eval"),
-    (r"dangerous", "Concern", "eval"),
+     r"irresponsible|heinous|barbaric|(?:flagrant|blatant) violations?|unconstructive|counterproductive|"
+     r"counter-productive|destabili[sz]ing|aggression", "Condemnation", "eval"),
+    (r"dangerous|disturbing|troubling|worrying|alarming", "Concern", "eval"),
     (r"opposition to", "Rejection", "noun"),
     (r"claim(?:s|ed)?(?=\s+that\b)", "Affirmation", "verb"),
     (r"affirm(?:s|ed)?|reaffirm(?:s|ed)?|stress(?:es|ed)?|underscor(?:e|es|ed)|emphasi[sz](?:e|es|ed)",
@@ -229,6 +237,10 @@ AR_REFERENCE_WORDS = frozenset(
 AR_VENUE_WORDS = frozenset("اجتماع اجتماعا الاجتماع جلسه الجلسه جلسات دوره الدوره قمه القمه".split())
 EN_VENUE_WORDS = frozenset("meeting session sessions summit".split())
 EN_REFERENCE_WORDS = frozenset("resolution resolutions auspices charter framework mediation".split())
+#: Diplomats "to" an organisation or a state: the posting is a reference, not a target.
+EN_POSTING_WORDS = frozenset(
+    "ambassador ambassadors envoy envoys representative representatives delegate delegates delegation "
+    "mission observer".split())
 
 #: Phrases that keep the previous topic ("وفي ذات السياق").
 CONTEXT_CARRY = {

@@ -131,8 +131,9 @@ class Store:
     def close(self) -> None:
         if getattr(self, "_store", None) is None:
             return
-        with contextlib.suppress(OSError):
-            self._store.flush()
+        if not self.read_only:
+            with contextlib.suppress(OSError):
+                self._store.flush()
         if self._holder_written and self.path is not None:
             with contextlib.suppress(OSError):
                 (self.path / HOLDER_FILE).unlink()
@@ -220,7 +221,7 @@ class Store:
     def article_hash(self, graph: ox.NamedNode) -> str | None:
         """The content hash recorded for a stored article, or None."""
         for q in self._store.quads_for_pattern(graph, terms.MQ_CONTENT_HASH, None, graph):
-            return str(q.object.value)
+            return q.object.value if isinstance(q.object, ox.Literal) else None
         return None
 
     # -- reading ---------------------------------------------------------------------------------
@@ -270,10 +271,13 @@ class Store:
         )
 
 
-def write_results(results: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean, output: IO[bytes],
-                  fmt: str | None) -> None:
-    """Serialise query results in the CLI's format names (json/xml/csv/tsv; turtle/ntriples/…)."""
-    if isinstance(results, ox.QueryTriples):
+def write_results(results: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean | Iterable[ox.Triple],
+                  output: IO[bytes], fmt: str | None) -> None:
+    """Serialise query results in the CLI's format names (json/xml/csv/tsv; turtle/ntriples/…).
+
+    CONSTRUCT/DESCRIBE results may also be any iterable of triples (a remote store's).
+    """
+    if not isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
         name = fmt or "turtle"
         if name not in GRAPH_FORMATS:
             raise QueryError(f"format {name!r} is not for CONSTRUCT/DESCRIBE results; use one of "

@@ -1,58 +1,70 @@
-"""``create_app(store)``: SPARQL 1.1 Protocol queries, streamed export, and the explorer page.
+"""``create_app(store)``: the SPARQL 1.1 Protocol (queries and, with a token, updates), the Graph Store
+HTTP Protocol at ``/store``, ``POST /api/articles``, named queries at ``/queries/<name>``, the
+streamed export and the explorer page.
 
 Every error answers in one JSON shape: ``{"ok": false, "status": N, "error": "…"}``.
+
+Configuration (``config`` or ``app.config``): ``TOKEN`` (writes are refused without one),
+``MAX_CONTENT_LENGTH`` (request body, bytes), ``MAX_ROWS`` (rows in the HTML views),
+``CORS_ORIGINS`` (origins allowed, ``"*"`` for any; none by default), ``CACHE_MAX_AGE`` (seconds for
+``Cache-Control`` on query results), ``GZIP_MIN_SIZE`` (bytes from which answers are gzipped).
 """
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import gzip
+import hashlib
+import hmac
 import io
+import json
+import os
 import queue
 import threading
-from collections.abc import Iterator
+import uuid
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, render_template, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+import queries as named_queries
 from graph_builder import __version__, terms
-from graph_builder.errors import MawqifError, QueryError
+from graph_builder.errors import InputError, MawqifError, QueryError
 from graph_builder.store import EXPORT_FORMATS, Store
+from server.executor import ROWS, InProcessRunner, QueryAnswer, QueryJob, Runner
+from server.protocol import GRAPH_MEDIA, RESULT_MEDIA, add_using, graph_media, negotiate, result_media
 
-#: media type → (kind, format name in graph_builder.store): kind "results" (SELECT/ASK) or "graph"
-RESULT_MEDIA = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_MEDIA = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
 EXPORT_MEDIA = {
     "turtle": "text/turtle", "trig": "application/trig", "nquads": "application/n-quads",
     "ntriples": "application/n-triples", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
 }
+#: JSON Lines media types accepted by POST /api/articles
+JSONL_MEDIA = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines",
+               "application/json-seq")
+_SERVER_QUERIES = Path(__file__).parent / "queries"
+_FMT = "http://www.w3.org/ns/formats/"
 
 
-def error(status: int, message: str) -> Response:
-    resp = jsonify({"ok": False, "status": status, "error": message})
-    resp.status_code = status
+class HTTPProblem(MawqifError):
+    """An error with its own HTTP status (and headers) raised by the app."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    body = {"ok": False, "status": status, "error": message, **extra}
+    resp = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
     return resp
-
-
-def _best(accept: Any, offered: dict[str, Any], default: str) -> str | None:
-    """The offered media type the client prefers; the default for */* or no Accept; None if none fits."""
-    if not accept or not list(accept.values()):
-        return default
-    best = accept.best_match([default, *offered])
-    return best
 
 
 class _QueueWriter(io.RawIOBase):
@@ -93,78 +105,487 @@ def stream_export(store: Store, fmt: str, chunk: int = 1 << 16) -> Iterator[byte
         yield item
 
 
-def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str, Any] | None = None) -> Flask:
+def _gzip_stream(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    z = zlib.compressobj(5, zlib.DEFLATED, 31)   # 31: gzip container
+    for c in chunks:
+        out = z.compress(c)
+        if out:
+            yield out
+    yield z.flush()
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _term_json(t: Any) -> Any:
+    if t is None:
+        return None
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return {"value": t.value, "lang": t.language}
+        return t.value
+    return t.value
+
+
+def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str, Any] | None = None,
+               runner: Runner | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=1 << 20, STORE=store, BASE=base)
+    app.config.update(MAX_CONTENT_LENGTH=16 << 20, STORE=store, BASE=base, TOKEN=None, MAX_ROWS=1000,
+                      CORS_ORIGINS=(), CACHE_MAX_AGE=0, GZIP_MIN_SIZE=2048)
     if config:
         app.config.update(config)
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    ox_store = store.oxigraph
+    if runner is None:
+        runner = InProcessRunner(ox_store, terms.PREFIXES)
+    app.extensions["mawqif.runner"] = runner
+    stances_query = (_SERVER_QUERIES / "article-stances.rq").read_text(encoding="utf-8")
 
+    # -- errors, headers -------------------------------------------------------------------------
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Response:
-        return error(e.code or 500, e.description or e.name)
+        headers = {}
+        if isinstance(e, MethodNotAllowed) and e.valid_methods:
+            headers["Allow"] = ", ".join(e.valid_methods)
+        return error(e.code or 500, e.description or e.name, headers)
 
     @app.errorhandler(MawqifError)
     def mawqif_error(e: MawqifError) -> Response:
-        return error(e.status, str(e))
+        return error(e.status, str(e), getattr(e, "headers", None))
 
-    @app.get("/")
-    def index() -> str:
-        return render_template("index.html", stats=store.stats(), version=__version__)
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception) -> Response:
+        app.logger.exception("unexpected error")
+        return error(500, f"internal error: {type(e).__name__}")
+
+    @app.after_request
+    def finish(resp: Response) -> Response:
+        origins = app.config["CORS_ORIGINS"]
+        origin = request.headers.get("Origin")
+        if origins and origin:
+            if "*" in origins:
+                resp.headers["Access-Control-Allow-Origin"] = "*"
+            elif origin in origins:
+                resp.headers["Access-Control-Allow-Origin"] = origin
+                resp.vary.add("Origin")
+            if request.method == "OPTIONS":
+                resp.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
+                resp.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept"
+                resp.headers["Access-Control-Max-Age"] = "600"
+            resp.headers["Access-Control-Expose-Headers"] = "ETag, Location, Content-Encoding"
+        if (resp.status_code == 200 and not resp.is_streamed and "Content-Encoding" not in resp.headers
+                and request.accept_encodings["gzip"] > 0):
+            data = resp.get_data()
+            if len(data) >= app.config["GZIP_MIN_SIZE"]:
+                resp.set_data(gzip.compress(data, compresslevel=5, mtime=0))
+                resp.headers["Content-Encoding"] = "gzip"
+                etag, weak = resp.get_etag()
+                if etag:
+                    resp.set_etag(etag + "-gz", weak=bool(weak))
+        if request.accept_encodings and resp.status_code in (200, 304):
+            resp.vary.add("Accept-Encoding")
+        return resp
+
+    def cacheable(resp: Response) -> Response:
+        """ETag (of the body) and Cache-Control for a GET answer; 304 when the client has it."""
+        if request.method not in ("GET", "HEAD"):
+            return resp
+        tag = hashlib.sha1(resp.get_data()).hexdigest()[:24]
+        resp.headers["Cache-Control"] = f"public, max-age={int(app.config['CACHE_MAX_AGE'])}, must-revalidate"
+        inm = request.if_none_match
+        if inm and (inm.contains(tag) or inm.contains(tag + "-gz") or inm.star_tag):
+            gz = request.accept_encodings["gzip"] > 0 and len(resp.get_data()) >= app.config["GZIP_MIN_SIZE"]
+            not_modified = Response(status=304)
+            not_modified.set_etag(tag + "-gz" if gz else tag)
+            not_modified.headers["Cache-Control"] = resp.headers["Cache-Control"]
+            return not_modified
+        resp.set_etag(tag)
+        return resp
+
+    # -- auth ------------------------------------------------------------------------------------
+    def require_token() -> None:
+        token = app.config.get("TOKEN")
+        if not token:
+            raise HTTPProblem(403, "writes are disabled on this server: start it with --token or "
+                                   "$MAWQIF_TOKEN to allow updates and uploads")
+        given = None
+        auth = request.headers.get("Authorization", "")
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() == "bearer":
+            given = value.strip()
+        elif scheme.lower() == "basic":
+            try:
+                given = base64.b64decode(value.strip()).decode("utf-8").partition(":")[2]
+            except (ValueError, UnicodeDecodeError):
+                given = None
+        challenge = {"WWW-Authenticate": 'Bearer realm="mawqif"'}
+        if not given:
+            raise HTTPProblem(401, "this request writes: send the server's token as "
+                                   "'Authorization: Bearer <token>'", challenge)
+        if not hmac.compare_digest(given.encode("utf-8"), str(token).encode("utf-8")):
+            raise HTTPProblem(401, "wrong token", challenge)
+
+    # -- pages -----------------------------------------------------------------------------------
+    # The graph explorer (server/explorer) serves "/", "/query", "/analytics", "/id/…" and its APIs.
+    from server.explorer import create_blueprint
+    app.register_blueprint(create_blueprint(store, base))
+
+    # -- SPARQL 1.1 Protocol ---------------------------------------------------------------------
+    def body_text() -> str:
+        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise HTTPProblem(415, f"the body must be UTF-8, not {charset}")
+        try:
+            return request.get_data().decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise HTTPProblem(400, f"the body is not valid UTF-8 (byte {e.start})") from None
+
+    def graph_list(params: MultiDict[str, str], name: str) -> list[str]:
+        values = params.getlist(name)
+        for v in values:
+            try:
+                ox.NamedNode(v)
+            except ValueError:
+                raise HTTPProblem(400, f"{name}: not an IRI: {v!r}") from None
+        return values
+
+    def answer_query(text: str, params: MultiDict[str, str]) -> Response:
+        rm, gm = result_media(request.accept_mimetypes), graph_media(request.accept_mimetypes)
+        if rm is None and gm is None:
+            return error(406, "no acceptable media type; offered: " + ", ".join((*RESULT_MEDIA, *GRAPH_MEDIA)))
+        default_graphs = graph_list(params, "default-graph-uri")
+        named = graph_list(params, "named-graph-uri")
+        dataset = bool(default_graphs or named)
+        job = QueryJob(query=text, result_media=rm, graph_media=gm, base_iri=request.base_url,
+                       default_graphs=tuple(default_graphs) if dataset else None,
+                       named_graphs=tuple(named) if dataset else None)
+        return cacheable(respond(runner.run(job)))
+
+    def respond(answer: QueryAnswer) -> Response:
+        if not answer.media:
+            offered = GRAPH_MEDIA if answer.kind == "graph" else RESULT_MEDIA
+            return error(406, f"no acceptable media type for a {'graph' if answer.kind == 'graph' else 'results'} "
+                              "answer; offered: " + ", ".join(offered))
+        return Response(answer.body, mimetype=answer.media)
+
+    def run_update(text: str, params: MultiDict[str, str]) -> Response:
+        require_token()
+        text = add_using(text, graph_list(params, "using-graph-uri"), graph_list(params, "using-named-graph-uri"))
+        with runner.writing():
+            try:
+                ox_store.update(text, base_iri=request.base_url, prefixes=terms.PREFIXES)
+            except SyntaxError as e:
+                raise QueryError(f"malformed update: {e}") from None
+            except (ValueError, TypeError) as e:
+                raise QueryError(str(e)) from None
+        return Response(status=204)
 
     @app.route("/sparql", methods=["GET", "POST"])
+    @app.route("/sparql/", methods=["GET", "POST"])
     def sparql() -> Response:
-        if request.method == "GET":
-            query = request.args.get("query")
-        elif request.mimetype == "application/sparql-query":
-            query = request.get_data(as_text=True)
-        elif request.mimetype == "application/x-www-form-urlencoded":
-            query = request.form.get("query")
-            if query is None and "update" in request.form:
-                return error(403, "SPARQL Update is not enabled on this server")
-        else:
-            return error(415, f"unsupported media type {request.mimetype!r}: send "
-                              "application/sparql-query or application/x-www-form-urlencoded")
-        if query is None:
-            if request.method == "GET":
+        args = request.args
+        if request.method in ("GET", "HEAD"):
+            if "update" in args:
+                return error(405, "SPARQL Update must be sent with POST", {"Allow": "POST"})
+            texts = args.getlist("query")
+            if not texts:
                 return service_description()
-            return error(400, "missing the 'query' parameter")
-        results = store.query(query)
-        if isinstance(results, ox.QueryTriples):
-            media = _best(request.accept_mimetypes, GRAPH_MEDIA, "text/turtle")
-            if media not in GRAPH_MEDIA:
-                return error(406, "no acceptable media type for a graph result; offered: " + ", ".join(GRAPH_MEDIA))
-            fmt = GRAPH_MEDIA[media]
-            buf = io.BytesIO()
-            if fmt.supports_datasets:
-                ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in results), buf, fmt)
-            else:
-                ox.serialize(results, buf, fmt, prefixes=terms.PREFIXES)
-            return Response(buf.getvalue(), mimetype=media)
-        media = _best(request.accept_mimetypes, RESULT_MEDIA, "application/sparql-results+json")
-        if media not in RESULT_MEDIA:
-            return error(406, "no acceptable media type for query results; offered: " + ", ".join(RESULT_MEDIA))
-        buf = io.BytesIO()
-        results.serialize(buf, RESULT_MEDIA[media])
-        return Response(buf.getvalue(), mimetype=RESULT_MEDIA[media].media_type)
+            if len(texts) > 1:
+                return error(400, "more than one 'query' parameter")
+            return answer_query(texts[0], args)
+        mt = request.mimetype
+        if mt == "application/x-www-form-urlencoded":
+            body_text()   # checks the charset
+            form = request.form
+            qs, us = form.getlist("query"), form.getlist("update")
+            if len(qs) + len(us) > 1:
+                return error(400, "exactly one 'query' or 'update' parameter is allowed")
+            params = MultiDict([*args.items(multi=True), *form.items(multi=True)])
+            if qs:
+                return answer_query(qs[0], params)
+            if us:
+                return run_update(us[0], params)
+            return error(400, "missing the 'query' (or 'update') parameter")
+        if mt == "application/sparql-query":
+            if "query" in args or "update" in args:
+                return error(400, "the query is in the body; do not give a 'query' parameter too")
+            return answer_query(body_text(), args)
+        if mt == "application/sparql-update":
+            if "query" in args or "update" in args:
+                return error(400, "the update is in the body; do not give an 'update' parameter too")
+            return run_update(body_text(), args)
+        if not mt:
+            return error(415, "missing Content-Type: send application/sparql-query, application/sparql-update "
+                              "or application/x-www-form-urlencoded")
+        return error(415, f"unsupported media type {mt!r}: send application/sparql-query, "
+                          "application/sparql-update or application/x-www-form-urlencoded")
 
     def service_description() -> Response:
+        endpoint = request.base_url
+        languages = "sd:SPARQL11Query" + (", sd:SPARQL11Update" if app.config.get("TOKEN") else "")
+        results = ", ".join(f"<{_FMT}{f}>" for f in (
+            "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+            "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads"))
+        inputs = ", ".join(f"<{_FMT}{f}>" for f in ("Turtle", "N-Triples", "RDF_XML", "TriG", "N-Quads", "JSON-LD"))
         sd = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix fmt: <http://www.w3.org/ns/formats/> .
-<{request.base_url}> a sd:Service ;
-  sd:endpoint <{request.base_url}> ;
-  sd:supportedLanguage sd:SPARQL11Query ;
-  sd:feature sd:UnionDefaultGraph ;
-  sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
-    fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:JSON-LD, fmt:RDF_XML ;
-  sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<{endpoint}> a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  dcterms:title "mawqif SPARQL endpoint" ;
+  sd:supportedLanguage {languages} ;
+  sd:feature sd:UnionDefaultGraph, sd:EmptyGraphs ;
+  sd:defaultEntailmentRegime <http://www.w3.org/ns/entailment/Simple> ;
+  sd:resultFormat {results} ;
+  sd:inputFormat {inputs} ;
+  sd:defaultDataset [ a sd:Dataset ;
+    dcterms:description "The default graph is the union of all graphs unless the request names one" ;
+    sd:defaultGraph [ a sd:Graph ] ] .
 """
-        return Response(sd, mimetype="text/turtle")
+        media = graph_media(request.accept_mimetypes)
+        if media is None:
+            return error(406, "no acceptable media type for the service description; offered: "
+                         + ", ".join(GRAPH_MEDIA))
+        if media == "text/turtle":
+            return cacheable(Response(sd, mimetype=media))
+        fmt = ox.RdfFormat.from_media_type(media)
+        assert fmt is not None
+        buf = io.BytesIO()
+        triples = ox.parse(sd.encode(), ox.RdfFormat.TURTLE)
+        ox.serialize((ox.Quad(q.subject, q.predicate, q.object) for q in triples) if fmt.supports_datasets
+                     else (q.triple for q in triples), buf, fmt)
+        return cacheable(Response(buf.getvalue(), mimetype=media))
 
+    # -- export ----------------------------------------------------------------------------------
     @app.get("/export")
     def export() -> Response:
         fmt = request.args.get("format", "turtle")
         if fmt not in EXPORT_FORMATS:
             raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-        return Response(stream_export(store, fmt), mimetype=EXPORT_MEDIA[fmt])
+        if request.method == "HEAD":
+            return Response(mimetype=EXPORT_MEDIA[fmt])
+        chunks: Iterable[bytes] = stream_export(store, fmt)
+        resp = Response(mimetype=EXPORT_MEDIA[fmt])
+        if request.accept_encodings["gzip"] > 0:
+            chunks = _gzip_stream(chunks)
+            resp.headers["Content-Encoding"] = "gzip"
+        resp.response = chunks
+        return resp
+
+    # -- Graph Store HTTP Protocol ---------------------------------------------------------------
+    def target_graph(direct: bool) -> ox.NamedNode | ox.DefaultGraph | None:
+        if direct:
+            return ox.NamedNode(request.base_url)
+        has_default, graph = "default" in request.args, request.args.get("graph")
+        if has_default and graph is not None:
+            raise HTTPProblem(400, "give either ?default or ?graph=IRI, not both")
+        if has_default:
+            return ox.DefaultGraph()
+        if graph is None:
+            return None
+        try:
+            iri = ox.NamedNode(graph)
+        except ValueError:
+            raise HTTPProblem(400, f"?graph: not an absolute IRI: {graph!r}") from None
+        return iri
+
+    def graph_exists(g: ox.NamedNode | ox.DefaultGraph) -> bool:
+        return isinstance(g, ox.DefaultGraph) or ox_store.contains_named_graph(g)
+
+    def read_rdf(g: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
+        mt = request.mimetype
+        if mt.startswith("multipart/"):
+            raise HTTPProblem(415, "multipart/form-data uploads are not supported; send the RDF document "
+                                   "as the body with its media type")
+        fmt = ox.RdfFormat.from_media_type(mt) if mt else None
+        if fmt is None:
+            raise HTTPProblem(415, f"unsupported media type {mt or '(none)'!r}: send Turtle, N-Triples, "
+                                   "RDF/XML, JSON-LD, TriG or N-Quads")
+        base_iri = g.value if isinstance(g, ox.NamedNode) else request.base_url
+        try:
+            return [ox.Quad(q.subject, q.predicate, q.object, g)
+                    for q in ox.parse(body_text().encode("utf-8"), fmt, base_iri=base_iri)]
+        except SyntaxError as e:
+            raise HTTPProblem(400, f"not valid {fmt.name}: {e}") from None
+
+    @app.route("/store", methods=["GET", "PUT", "POST", "DELETE"])
+    @app.route("/store/<path:rest>", methods=["GET", "PUT", "POST", "DELETE"])
+    def graph_store(rest: str | None = None) -> Response:
+        g = target_graph(rest is not None)
+        if request.method in ("GET", "HEAD"):
+            if g is None:
+                media = negotiate(request.accept_mimetypes, ("application/trig", "application/n-quads"))
+                if media is None:
+                    return error(406, "the whole store is served as application/trig or application/n-quads")
+                return export_dataset(media)
+            if not graph_exists(g):
+                return error(404, f"no graph <{getattr(g, 'value', '')}> in the store")
+            media = graph_media(request.accept_mimetypes)
+            if media is None:
+                return error(406, "no acceptable media type for a graph; offered: " + ", ".join(GRAPH_MEDIA))
+            fmt = ox.RdfFormat.from_media_type(media)
+            assert fmt is not None
+            buf = io.BytesIO()
+            stored = ox_store.quads_for_pattern(None, None, None, g)
+            if fmt.supports_datasets:
+                ox.serialize((ox.Quad(q.subject, q.predicate, q.object) for q in stored), buf, fmt,
+                             prefixes=terms.PREFIXES)
+            else:
+                ox.serialize((q.triple for q in stored), buf, fmt, prefixes=terms.PREFIXES)
+            return cacheable(Response(buf.getvalue(), mimetype=media))
+        require_token()
+        if request.method == "DELETE":
+            if g is None:
+                return error(400, "DELETE needs ?graph=IRI or ?default")
+            if not graph_exists(g):
+                return error(404, f"no graph <{getattr(g, 'value', '')}> in the store")
+            with runner.writing():
+                if isinstance(g, ox.DefaultGraph):
+                    ox_store.clear_graph(g)
+                else:
+                    ox_store.remove_graph(g)
+            return Response(status=204)
+        location = None
+        if g is None:
+            if request.method == "PUT":
+                return error(400, "PUT needs ?graph=IRI or ?default")
+            g = ox.NamedNode(f"{request.url_root}store/{uuid.uuid4().hex}")
+            location = g.value
+        quads = read_rdf(g)
+        with runner.writing():
+            existed = graph_exists(g)
+            if request.method == "PUT" and existed:
+                ox_store.clear_graph(g)
+            if isinstance(g, ox.NamedNode) and not existed:
+                ox_store.add_graph(g)
+            if quads:
+                ox_store.extend(quads)
+        resp = Response(status=204 if existed else 201)
+        if location:
+            resp.headers["Location"] = location
+        return resp
+
+    def export_dataset(media: str) -> Response:
+        fmt = "trig" if media == "application/trig" else "nquads"
+        if request.method == "HEAD":
+            return Response(mimetype=media)
+        return Response(stream_export(store, fmt), mimetype=media)
+
+    # -- articles --------------------------------------------------------------------------------
+    @app.post("/api/articles")
+    def post_articles() -> Response:
+        from graph_builder.ingest import ingest
+        from graph_builder.loaders import article_from_record, read_stream
+        from graph_builder.quads import article_iri
+
+        require_token()
+        mt = request.mimetype
+        items: list[Any] = []
+        if mt == "application/json":
+            try:
+                doc = json.loads(body_text())
+            except json.JSONDecodeError as e:
+                raise InputError(f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})",
+                                 source="request") from None
+            records = doc if isinstance(doc, list) else [doc]
+            for i, record in enumerate(records, 1):
+                try:
+                    items.append(article_from_record(record, source="request",
+                                                     line=i if isinstance(doc, list) else None))
+                except InputError as e:
+                    items.append(e)
+        elif mt in JSONL_MEDIA:
+            body_text()
+            items.extend(read_stream(io.BytesIO(request.get_data()), source="request"))
+        else:
+            return error(415, f"unsupported media type {mt or '(none)'!r}: send one article as "
+                              "application/json or several as application/x-ndjson (JSON Lines)")
+        if not items:
+            return error(400, "no article in the request")
+        with runner.writing():
+            report = ingest(store, items, base=base, generated_at=_now())
+        errors = [str(e) for e in report.errors]
+        if not report.stored and not report.unchanged:
+            return error(400, "; ".join(errors) or "no article stored", errors=errors)
+        articles = []
+        for item in items:
+            if isinstance(item, MawqifError):
+                continue
+            iri = article_iri(item, base)
+            if not ox_store.contains_named_graph(iri):
+                continue   # it failed in extraction: reported in errors
+            articles.append({"article": iri.value, "url": item.url, "origin": item.origin,
+                             "stances": article_stances(iri)})
+        return Response(json.dumps({"ok": True, "stored": report.stored, "unchanged": report.unchanged,
+                                    "failed": len(errors), "errors": errors, "articles": articles},
+                                   ensure_ascii=False), mimetype="application/json")
+
+    def article_stances(iri: ox.NamedNode) -> list[dict[str, Any]]:
+        res = ox_store.query(stances_query, substitutions={ox.Variable("article"): iri},
+                             use_default_graph_as_union=True)
+        assert isinstance(res, ox.QuerySolutions)
+        by_stance: dict[str, dict[str, Any]] = {}
+        for row in res:
+            s = row["stance"].value
+            entry = by_stance.setdefault(s, {
+                "stance": s, "holder": _term_json(row["holder"]), "holderLabel": _term_json(row["holderLabel"]),
+                "type": _term_json(row["type"]), "targets": [], "evidence": _term_json(row["evidence"]),
+                "confidence": float(row["confidence"].value) if row["confidence"] is not None else None})
+            entry["targets"].append({"target": _term_json(row["target"]),
+                                     "label": _term_json(row["targetLabel"])})
+        return list(by_stance.values())
+
+    # -- named queries ---------------------------------------------------------------------------
+    def wants_html() -> bool:
+        return negotiate(request.accept_mimetypes, (*RESULT_MEDIA, "text/html")) == "text/html"
+
+    @app.get("/queries")
+    def query_list() -> Response:
+        qs = named_queries.list_queries()
+        if wants_html():
+            return Response(render_template("queries.html", queries=qs, version=__version__), mimetype="text/html")
+        return Response(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
+                                     "url": f"{request.url_root}queries/{q.name}",
+                                     "params": [p.__dict__ for p in q.params]} for q in qs], ensure_ascii=False),
+                        mimetype="application/json")
+
+    @app.get("/queries/<name>")
+    def named_query(name: str) -> Response:
+        try:
+            q = named_queries.get_query(name)
+        except KeyError:
+            return error(404, f"no named query {name!r}; see {request.url_root}queries")
+        values = {k: v for k, v in request.args.items()}
+        html = wants_html()
+        if html:
+            missing = [p.name for p in q.required if not values.get(p.name, "").strip()]
+            if missing:
+                return Response(render_template("query.html", q=q, values=values, result=None, message=None,
+                                                max_rows=app.config["MAX_ROWS"], version=__version__),
+                                mimetype="text/html")
+        try:
+            subs = named_queries.bind(q, values)
+        except ValueError as e:
+            if html:
+                return Response(render_template("query.html", q=q, values=values, result=None, message=str(e),
+                                                max_rows=app.config["MAX_ROWS"], version=__version__),
+                                status=400, mimetype="text/html")
+            raise QueryError(str(e)) from None
+        if html:
+            answer = runner.run(QueryJob(query=q.text, result_media=ROWS, graph_media=ROWS,
+                                         base_iri=request.base_url, substitutions=subs,
+                                         max_rows=int(app.config["MAX_ROWS"])))
+            page = render_template("query.html", q=q, values=values, result=answer.rows, message=None,
+                                   max_rows=app.config["MAX_ROWS"], version=__version__)
+            return cacheable(Response(page, mimetype="text/html"))
+        rm, gm = result_media(request.accept_mimetypes), graph_media(request.accept_mimetypes)
+        if rm is None and gm is None:
+            return error(406, "no acceptable media type; offered: " + ", ".join((*RESULT_MEDIA, *GRAPH_MEDIA,
+                                                                                 "text/html")))
+        answer = runner.run(QueryJob(query=q.text, result_media=rm, graph_media=gm, base_iri=request.base_url,
+                                     substitutions=subs))
+        return cacheable(respond(answer))
 
     return app

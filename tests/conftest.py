@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from graph_builder.store import Store
+from tests.explorer_server import explorer_server  # noqa: F401  (a session fixture: one live server)
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

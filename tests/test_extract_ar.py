@@ -74,6 +74,13 @@ CASES = [
     pytest.param("أدانت الكويت الهجوم على العراق.\n\nوتشهد اليمن حربا منذ سنوات، وتعيش اليمن أزمة إنسانية."
                  "\n\nوأعربت الكويت عن قلقها.",
                  ("KWT", "Concern", "YEM"), (("KWT", "Concern", "IRQ"),), id="stale-topic-not-carried"),
+    # reciprocal accusations: each of the two parties named together condemns the other
+    pytest.param("اندلعت اشتباكات بين أرمينيا وأذربيجان. واتهم كل طرف الطرف الآخر بخرق الهدنة.",
+                 ("AZE", "Condemnation", "ARM"), (("ARM", "Condemnation", "ARM"),), id="reciprocal-each-other"),
+    pytest.param("اندلعت اشتباكات بين أرمينيا وأذربيجان. وتبادل الطرفان الاتهامات بخرق الهدنة.",
+                 ("ARM", "Condemnation", "AZE"), (), id="reciprocal-exchange"),
+    pytest.param("وقالت مصر إنها لن تقبل أي اعتداء على السودان.",
+                 ("EGY", "Rejection", "SDN"), (), id="will-not-accept"),
 ]
 
 
@@ -159,3 +166,26 @@ def test_fast_on_a_long_article() -> None:
     t0 = time.perf_counter()
     extract(Article(text=text, lang="ar"))
     assert time.perf_counter() - t0 < 0.5
+
+
+def test_before_is_not_acceptance() -> None:
+    assert not triples("وصل وزير الخارجية المصري قبل الاجتماع مع السودان.")
+
+
+def test_nested_state_is_an_entity() -> None:
+    x = extract(Article(text="دعت فرنسا إلى إحياء عملية السلام في النزاع الفلسطيني-الإسرائيلي.", lang="ar"))
+    keys = {m.key for m in x.mentions}
+    assert {"FRA", "ISR"} <= keys
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("دعت فرنسا إلى إحياء عملية السلام في النزاع الفلسطيني-الإسرائيلي.", "ar"),
+    ("اجتمعت الجمعية العامة للأمم المتحدة في نيويورك.", "ar"),
+    ("The U.N. Security Council met on the Israeli-Palestinian conflict.", "en"),
+])
+def test_one_scan_gives_the_outer_mentions(text: str, lang: str) -> None:
+    from graph_builder.extract import _split_nested
+    from graph_builder.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    assert _split_nested(gaz.find(text, lang, inner=True))[0] == list(gaz.find(text, lang))

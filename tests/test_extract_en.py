@@ -64,6 +64,27 @@ CASES = [
                  ("CHL", "Condemnation", "PER"), id="titled-subject-with-name"),
     pytest.param("Mexico called for an emergency session of the Security Council on Haiti.",
                  ("MEX", "Call", "HTI"), id="venue"),
+    # judgements added in round three
+    pytest.param('"The raids on Lebanon are deeply disturbing," the Irish envoy said.',
+                 ("IRL", "Concern", "LBN"), id="eval-disturbing"),
+    pytest.param("Peru's foreign minister said Chile's aggression could not go unanswered.",
+                 ("PER", "Condemnation", "CHL"), id="eval-possessor"),
+    pytest.param("The Greek foreign minister spoke in Athens. He called Turkey's stance 'unconstructive.'",
+                 ("GRC", "Condemnation", "TUR"), id="called-as-speech"),
+    # reciprocal accusations
+    pytest.param("Armenia and Azerbaijan fought over the region last year. Both sides blame each other "
+                 "for the war.", ("AZE", "Condemnation", "ARM"), id="reciprocal"),
+    # support received, not given
+    pytest.param("Serbia has no international backing for its claim aside from Belarus.",
+                 ("BLR", "Support", "SRB"), id="support-aside-from"),
+    pytest.param("Morocco has the full support of France on the issue.",
+                 ("FRA", "Support", "MAR"), id="support-of"),
+    pytest.param("Egypt will not accept any attack on Sudan.",
+                 ("EGY", "Rejection", "SDN"), id="will-not-accept"),
+    pytest.param("Canada reaffirmed its support for Ukraine.",
+                 ("CAN", "Support", "UKR"), id="frame-noun-support"),
+    pytest.param("The African Union met in Addis Ababa. Kenya criticised the organization for its silence.",
+                 ("KEN", "Condemnation", "AU"), id="org-anaphor-target"),
 ]
 
 
@@ -140,3 +161,21 @@ def test_fast() -> None:
     for _ in range(5):
         extract(Article(text=text[:3000], lang="en"))
     assert (time.perf_counter() - t0) / 5 < 0.05
+
+
+@pytest.mark.parametrize(("text", "bad"), [
+    pytest.param("Serbia has no international backing for its claim aside from Belarus.",
+                 ("SRB", "Support", "BLR"), id="support-not-reversed"),
+    pytest.param("Cuba lacks the support of Mexico.", ("CUB", "Support", "MEX"), id="support-lacking"),
+    pytest.param("Canada reaffirmed its support for Ukraine.", ("CAN", "Affirmation", "UKR"),
+                 id="frame-noun-not-affirmation"),
+    pytest.param("Norway condemned an Iraqi raid that damaged the African Union's office.",
+                 ("NOR", "Condemnation", "AU"), id="relative-clause-circumstance"),
+    pytest.param("The Danish ambassador to the United Nations said the fighting in Mali was alarming.",
+                 ("DNK", "Concern", "UN"), id="posting-not-target"),
+    pytest.param("The Danish U.N. envoy was disappointed with the vote on Mali.",
+                 ("DNK", "Concern", "UN"), id="posting-modifier-not-target"),
+    pytest.param("Egypt accepted the proposal of Sudan.", ("EGY", "Rejection", "SDN"), id="accept-is-no-rejection"),
+])
+def test_not_produced(text: str, bad: tuple[str, str, str]) -> None:
+    assert bad not in _triples(text)

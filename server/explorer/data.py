@@ -1,0 +1,542 @@
+"""What the explorer's pages and JSON APIs show, read from the store with the ``explorer-*`` queries.
+
+Every answer comes from SPARQL over the store (the graph is never loaded into memory); user values
+reach the queries only through :func:`queries.bind`. The entity index behind search and labels (a
+few hundred entities with their labels) and the aggregated stance pairs behind the analytics are
+cached for a few seconds.
+"""
+from __future__ import annotations
+
+import io
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from graph_builder import analytics, terms
+from graph_builder.errors import QueryError
+from graph_builder.gazetteer import default_gazetteer
+from graph_builder.store import Store
+from queries import bind, get_query
+from server.explorer.search import IndexedEntity, SearchIndex
+from server.explorer.vocab import ENTITY_CLASSES, HOLDER_CLASSES, Vocabulary, vocabulary
+
+#: Most neighbours one expansion step adds (the rest behind a "+N more" node).
+STEP = 50
+#: Most nodes the graph view shows at once.
+MAX_NODES = 300
+CACHE_SECONDS = 5.0
+
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+_WIKIDATA = re.compile(r"^http://www\.wikidata\.org/entity/(Q[0-9]+)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+Row = dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]
+T = TypeVar("T")
+
+
+def safe_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) URL (never ``javascript:`` and the like), else None."""
+    return value if value and _SAFE_URL.match(value) else None
+
+
+def wikidata_url(same_as: str) -> str | None:
+    m = _WIKIDATA.match(same_as)
+    return f"https://www.wikidata.org/wiki/{m.group(1)}" if m else None
+
+
+def clean_label(text: str) -> str:
+    """A label for display: bidi embedding/override/isolate controls removed, spaces collapsed."""
+    return " ".join(_BIDI_CONTROLS.sub("", text).split())
+
+
+def text_dir(lang: str | None, text: str = "") -> str:
+    if lang:
+        return "rtl" if lang.split("-")[0].lower() in ("ar", "fa", "ur", "he") else "ltr"
+    return "rtl" if re.search(r"[\u0590-\u08ff]", text) else "ltr"
+
+
+def local_name(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/"))[-1]
+
+
+def check_date(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    if not _DATE.match(value):
+        raise QueryError(f"parameter {name!r}: expected a date YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def check_iri(value: str | None, name: str) -> str:
+    if not value:
+        raise QueryError(f"missing the {name!r} parameter (an IRI)")
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        raise QueryError(f"parameter {name!r}: not a valid IRI: {value!r}") from None
+    if ":" not in value:
+        raise QueryError(f"parameter {name!r}: not an absolute IRI: {value!r}")
+    return value
+
+
+def _value(term: Any) -> str | None:
+    return None if term is None else str(term.value)
+
+
+def _lang(term: Any) -> str | None:
+    return term.language if isinstance(term, ox.Literal) else None
+
+
+class _TTLCache:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.items: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str, make: Callable[[], T]) -> T:
+        now = time.monotonic()
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None and now - hit[0] < self.seconds:
+                return hit[1]
+        value = make()
+        with self.lock:
+            self.items[key] = (now, value)
+        return value
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The graph view's filters: stance types and holder classes (local names), date range."""
+
+    types: frozenset[str] = frozenset()
+    classes: frozenset[str] = frozenset()
+    start: str | None = None
+    end: str | None = None
+
+    @classmethod
+    def parse(cls, args: Any) -> Filters:
+        def names(key: str, allowed: Iterable[str]) -> frozenset[str]:
+            raw = [v for value in args.getlist(key) for v in value.split(",") if v.strip()]
+            known = set(allowed)
+            bad = [v for v in raw if v.strip() not in known]
+            if bad:
+                raise QueryError(f"parameter {key!r}: unknown value(s) {', '.join(bad)}; "
+                                 f"use {', '.join(allowed)}")
+            return frozenset(v.strip() for v in raw)
+
+        return cls(names("types", terms.STANCE_TYPE_IRI), names("classes", HOLDER_CLASSES),
+                   check_date(args.get("from"), "from"), check_date(args.get("to"), "to"))
+
+    def dates(self) -> dict[str, str]:
+        out = {}
+        if self.start:
+            out["from"] = self.start
+        if self.end:
+            out["to"] = self.end
+        return out
+
+
+class ExplorerData:
+    def __init__(self, store: Store, base: str = terms.DEFAULT_BASE) -> None:
+        self.store = store
+        self.base = base
+        self.vocab: Vocabulary = vocabulary()
+        self.cache = _TTLCache(CACHE_SECONDS)
+
+    # -- queries ---------------------------------------------------------------------------------
+    def select(self, name: str, **values: str) -> list[Row]:
+        query = get_query(name)
+        try:
+            subs = bind(query, {k: v for k, v in values.items() if v is not None})
+        except ValueError as e:
+            raise QueryError(str(e)) from None
+        results = self.store.query(query.text, substitutions=subs)
+        assert isinstance(results, ox.QuerySolutions)
+        names = [v.value for v in results.variables]
+        return [{n: row[n] for n in names} for row in results]
+
+    def construct(self, name: str, **values: str) -> list[ox.Triple]:
+        query = get_query(name)
+        try:
+            subs = bind(query, values)
+        except ValueError as e:
+            raise QueryError(str(e)) from None
+        results = self.store.query(query.text, substitutions=subs)
+        assert isinstance(results, ox.QueryTriples)
+        return list(results)
+
+    def turtle(self, triples: Iterable[ox.Triple]) -> bytes:
+        buf = io.BytesIO()
+        ox.serialize(triples, buf, ox.RdfFormat.TURTLE, prefixes=terms.export_prefixes(self.base))
+        return buf.getvalue()
+
+    # -- entities --------------------------------------------------------------------------------
+    def index(self) -> SearchIndex:
+        return self.cache.get("index", self._build_index)
+
+    def _build_index(self) -> SearchIndex:
+        classes: dict[str, str] = {}
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        aliases: dict[str, list[str]] = defaultdict(list)
+        for row in self.select("explorer-entities"):
+            iri, label = _value(row["entity"]), row["label"]
+            cls = local_name(_value(row["class"]) or "")
+            if iri is None or not isinstance(label, ox.Literal):
+                continue
+            if iri not in classes or ENTITY_CLASSES.index(cls) < ENTITY_CLASSES.index(classes[iri]):
+                classes[iri] = cls
+            if _value(row["alt"]) == "true":
+                aliases[iri].append(label.value)
+            else:
+                lang = (label.language or "en").split("-")[0]
+                if lang not in labels[iri] or label.value < labels[iri][lang]:
+                    labels[iri][lang] = label.value
+        return SearchIndex(IndexedEntity(iri, cls, dict(labels[iri]), tuple(sorted(aliases[iri])))
+                           for iri, cls in sorted(classes.items()))
+
+    def node(self, iri: str) -> dict[str, Any]:
+        """An entity as the views draw it: IRI, class, English and Arabic labels, its page."""
+        e = self.index().by_iri.get(iri)
+        name = local_name(iri)
+        labels = e.labels if e else {}
+        en = clean_label(labels.get("en") or labels.get("ar") or name)
+        ar = clean_label(labels.get("ar") or labels.get("en") or name)
+        return {"id": iri, "class": e.cls if e else None, "label_en": en, "label_ar": ar,
+                "page": self.page_path(iri)}
+
+    def page_path(self, iri: str) -> str | None:
+        """The server path of the page of an IRI under the instance base (``/id/state/SYR``)."""
+        if iri.startswith(self.base):
+            return "/id/" + iri[len(self.base):]
+        return None
+
+    def search(self, q: str, limit: int = 10) -> list[dict[str, Any]]:
+        return [{**self.node(h.iri), "matched": h.matched, "score": h.score}
+                for h in self.index().search(q, limit)]
+
+    def holder_class_ok(self, holder: str, f: Filters) -> bool:
+        if not f.classes:
+            return True
+        e = self.index().by_iri.get(holder)
+        return e is not None and e.cls in f.classes
+
+    # -- ego graph -------------------------------------------------------------------------------
+    def ego(self, entity: str, f: Filters, page: int = 1, step: int = STEP) -> dict[str, Any]:
+        """The stances an entity took or received as edges, with one page of its neighbours."""
+        rows = self.select("explorer-ego", entity=entity, **f.dates())
+        stance_edges: list[dict[str, Any]] = []
+        weight: dict[str, int] = defaultdict(int)
+        relations: dict[str, set[str]] = defaultdict(set)
+        for r in rows:
+            holder, target, type_iri = _value(r["holder"]), _value(r["target"]), _value(r["type"])
+            if holder is None or target is None or type_iri is None:
+                continue
+            tname = local_name(type_iri)
+            if f.types and tname not in f.types:
+                continue
+            if not self.holder_class_ok(holder, f):
+                continue
+            count = int(_value(r["stances"]) or 0)
+            other = target if holder == entity else holder
+            weight[other] += count
+            relations[other].add(("held:" if holder == entity else "received:") + tname)
+            stance_edges.append({"id": f"{holder} {tname} {target}", "kind": "stance", "from": holder,
+                                 "to": target, "type": tname, "count": count, "latest": _value(r["latest"])})
+        link_edges: list[dict[str, Any]] = []
+        if not f.types and not f.classes and not f.start and not f.end:
+            for r in self.select("explorer-links", entity=entity):
+                src, rel, dst = _value(r["source"]), _value(r["relation"]), _value(r["dest"])
+                if src is None or rel is None or dst is None:
+                    continue
+                rname = local_name(rel)
+                other = dst if src == entity else src
+                weight.setdefault(other, 0)
+                relations[other].add(("link-out:" if src == entity else "link-in:") + rname)
+                link_edges.append({"id": f"{src} {rname} {dst}", "kind": "link", "from": src, "to": dst,
+                                   "relation": rname})
+        neighbours = sorted((o for o in weight if o != entity),
+                            key=lambda o: (-weight[o], self.node(o)["label_en"].casefold(), o))
+        page = max(page, 1)
+        shown = neighbours[: page * step]
+        keep = set(shown) | {entity}
+        edges = [e for e in stance_edges + link_edges if e["from"] in keep and e["to"] in keep]
+        edges.sort(key=lambda e: str(e["id"]))
+        nodes = [self.node(entity)] + [{**self.node(o), "weight": weight[o],
+                                        "relations": sorted(relations[o])} for o in shown]
+        return {"ok": True, "entity": self.node(entity), "nodes": nodes, "edges": edges,
+                "neighbours": len(neighbours), "shown": len(shown), "page": page, "step": step,
+                "more": max(len(neighbours) - len(shown), 0)}
+
+    # -- stances and their evidence --------------------------------------------------------------
+    def stances(self, f: Filters, page: int = 1, size: int = 20, **values: str | None) -> dict[str, Any]:
+        vals = {k: v for k, v in values.items() if v}
+        rows = self.select("explorer-stances", **vals, **f.dates())
+        rows = [r for r in rows
+                if (not f.types or local_name(_value(r["type"]) or "") in f.types)
+                and self.holder_class_ok(_value(r["holder"]) or "", f)]
+        page = max(page, 1)
+        chunk = rows[(page - 1) * size: page * size]
+        return {"ok": True, "total": len(rows), "page": page, "size": size,
+                "pages": max((len(rows) + size - 1) // size, 1),
+                "stances": [self.stance_json(r) for r in chunk]}
+
+    def stance_json(self, r: Row) -> dict[str, Any]:
+        type_concept = self.vocab.type_of(_value(r["type"]) or "")
+        evidence = r["evidence"]
+        ev_text = evidence.value if evidence is not None else ""
+        ev_lang = _lang(evidence)
+        targets = sorted((_value(r["targets"]) or "").split())
+        principles = sorted((_value(r["principles"]) or "").split())
+        title = r["title"]
+        article_iri = _value(r["article"])
+        return {
+            "stance": _value(r["stance"]),
+            "page": self.page_path(_value(r["stance"]) or ""),
+            "holder": self.node(_value(r["holder"]) or ""),
+            "type": type_concept.as_json(),
+            "targets": [self.node(t) for t in targets],
+            "principles": [self.vocab.principle(p).as_json() for p in principles],
+            "date": _value(r["date"]),
+            "confidence": float(_value(r["confidence"]) or 0) if r["confidence"] is not None else None,
+            "cue": _value(r["cue"]),
+            "evidence": {"text": ev_text, "lang": ev_lang, "dir": text_dir(ev_lang, ev_text),
+                         "segments": self.segments(ev_text, ev_lang, _value(r["cue"]),
+                                                   _int(r["cueStart"]), _int(r["evidenceStart"]))},
+            "article": {"iri": article_iri, "page": self.page_path(article_iri or ""),
+                        "title": _value(title), "title_lang": _lang(title),
+                        "title_dir": text_dir(_lang(title), _value(title) or ""),
+                        "url": safe_url(_value(r["url"])), "url_text": _value(r["url"]),
+                        "published": _value(r["published"]), "source": _value(r["source"])},
+        }
+
+    def segments(self, text: str, lang: str | None, cue: str | None, cue_start: int | None,
+                 evidence_start: int | None) -> list[dict[str, Any]]:
+        """The evidence split into plain text, the cue and entity mentions (for highlighting)."""
+        if not text:
+            return []
+        spans: list[tuple[int, int, str, str | None]] = []
+        if cue:
+            at = -1
+            if cue_start is not None and evidence_start is not None:
+                at = cue_start - evidence_start
+                if text[at:at + len(cue)] != cue:
+                    at = -1
+            if at < 0:
+                at = text.find(cue)
+            if at >= 0:
+                spans.append((at, at + len(cue), "cue", None))
+        by_local = {local_name(e.iri): e.iri for e in self.index().entities}
+        for m in default_gazetteer().find(text, "ar" if text_dir(lang, text) == "rtl" else "en"):
+            if any(m.start < e and s < m.end for s, e, _, _ in spans):
+                continue
+            spans.append((m.start, m.end, "entity", by_local.get(m.key.split(":")[-1])))
+        spans.sort()
+        out: list[dict[str, Any]] = []
+        pos = 0
+        for s, e, kind, iri in spans:
+            if s < pos:
+                continue
+            if s > pos:
+                out.append({"text": text[pos:s], "mark": None})
+            out.append({"text": text[s:e], "mark": kind, "iri": iri})
+            pos = e
+        if pos < len(text):
+            out.append({"text": text[pos:], "mark": None})
+        return out
+
+    # -- timeline --------------------------------------------------------------------------------
+    def timeline(self, entity: str | None, f: Filters) -> dict[str, Any]:
+        rows = (self.select("explorer-timeline-entity", entity=entity) if entity
+                else self.select("explorer-timeline"))
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for r in rows:
+            month, tname = _value(r["month"]), local_name(_value(r["type"]) or "")
+            cls = local_name(_value(r["holderClass"]) or "")
+            if not month or (f.types and tname not in f.types) or (f.classes and cls not in f.classes):
+                continue
+            counts[month][tname] += int(_value(r["stances"]) or 0)
+        months = _month_range(sorted(counts))
+        return {"ok": True, "months": [{"month": m, "count": sum(counts[m].values()) if m in counts else 0,
+                                        "types": dict(counts[m]) if m in counts else {}} for m in months]}
+
+    # -- entity pages ----------------------------------------------------------------------------
+    def properties(self, iri: str) -> list[Row]:
+        return self.select("explorer-properties", resource=iri)
+
+    def entity(self, iri: str, held_page: int = 1, received_page: int = 1, articles_page: int = 1,
+               size: int = 20) -> dict[str, Any] | None:
+        props = self.properties(iri)
+        if not props:
+            return None
+        labels: dict[str, list[str]] = defaultdict(list)
+        aliases: dict[str, list[str]] = defaultdict(list)
+        classes, same_as, iso = [], [], []
+        for r in props:
+            p, v = _value(r["property"]), r["value"]
+            if v is None:
+                continue
+            if p == terms.RDF_TYPE.value:
+                classes.append(local_name(v.value))
+            elif p == terms.RDFS_LABEL.value and isinstance(v, ox.Literal):
+                labels[v.language or ""].append(clean_label(v.value))
+            elif p == terms.SKOS_ALT_LABEL.value and isinstance(v, ox.Literal):
+                aliases[v.language or ""].append(clean_label(v.value))
+            elif p == terms.OWL_SAME_AS.value:
+                same_as.append(v.value)
+            elif p == terms.MQ_ISO_CODE.value:
+                iso.append(v.value)
+        links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in self.select("explorer-links", entity=iri):
+            src, rel, dst = _value(r["source"]), local_name(_value(r["relation"]) or ""), _value(r["dest"])
+            if src is None or dst is None:
+                continue
+            if src == iri:
+                links[rel].append(self.node(dst))
+            else:
+                links[rel + "_of"].append(self.node(src))
+        mentions = self.select("explorer-mentions", entity=iri)
+        m_chunk = mentions[(articles_page - 1) * size: articles_page * size]
+        return {
+            "ok": True, "iri": iri, "node": self.node(iri), "classes": sorted(set(classes)),
+            "labels": {k: sorted(v) for k, v in labels.items()},
+            "aliases": {k: sorted(v) for k, v in aliases.items()},
+            "same_as": sorted(same_as),
+            "wikidata": next((w for w in map(wikidata_url, sorted(same_as)) if w), None),
+            "iso_code": iso[0] if iso else None,
+            "links": {k: sorted(v, key=lambda n: n["label_en"]) for k, v in sorted(links.items())},
+            "held": self.stances(Filters(), held_page, size, holder=iri),
+            "received": self.stances(Filters(), received_page, size, target=iri),
+            "articles": {"total": len(mentions), "page": articles_page, "size": size,
+                         "pages": max((len(mentions) + size - 1) // size, 1),
+                         "items": [self.article_json(r) for r in m_chunk]},
+        }
+
+    def article_json(self, r: Row) -> dict[str, Any]:
+        title = r["title"]
+        iri = _value(r["article"]) or ""
+        return {"iri": iri, "page": self.page_path(iri), "title": _value(title), "title_lang": _lang(title),
+                "title_dir": text_dir(_lang(title), _value(title) or ""), "date": _value(r["date"]),
+                "lang": _value(r["lang"]), "source": _value(r["source"]), "url": safe_url(_value(r["url"])),
+                "url_text": _value(r["url"])}
+
+    def resource(self, iri: str) -> list[dict[str, Any]]:
+        """A resource's properties for its generic page (stances, articles, runs)."""
+        out = []
+        for r in self.properties(iri):
+            v = r["value"]
+            if v is None:
+                continue
+            p = _value(r["property"]) or ""
+            item: dict[str, Any] = {"property": p, "property_name": local_name(p), "value": v.value,
+                                    "is_iri": isinstance(v, ox.NamedNode)}
+            if isinstance(v, ox.NamedNode):
+                item["page"] = self.page_path(v.value)
+                item["label"] = self.node(v.value)["label_en"] if v.value in self.index().by_iri else None
+            else:
+                item["lang"] = _lang(v)
+                item["dir"] = text_dir(_lang(v), v.value)
+            out.append(item)
+        return out
+
+    def describe(self, iri: str) -> list[ox.Triple]:
+        return self.construct("explorer-describe", resource=iri)
+
+    def shown_turtle(self, nodes: Sequence[str], edges: Sequence[dict[str, str]]) -> bytes:
+        """The Turtle of what the graph view shows: its entities' descriptions and its edges' stances."""
+        triples: dict[ox.Triple, None] = {}
+        for iri in nodes[:MAX_NODES]:
+            for t in self.construct("explorer-describe", resource=check_iri(iri, "nodes")):
+                triples[t] = None
+        for e in edges[: 4 * MAX_NODES]:
+            tname = e.get("type", "")
+            if tname not in terms.STANCE_TYPE_IRI:
+                continue
+            for t in self.construct("explorer-edge-rdf", holder=check_iri(e.get("from"), "from"),
+                                    type=terms.STANCE_TYPE_IRI[tname].value,
+                                    target=check_iri(e.get("to"), "to")):
+                triples[t] = None
+        return self.turtle(triples)
+
+    # -- analytics -------------------------------------------------------------------------------
+    def pairs(self) -> list[analytics.StanceEdge]:
+        def make() -> list[analytics.StanceEdge]:
+            out = []
+            for r in self.select("explorer-stance-pairs"):
+                h, t, g = _value(r["holder"]), _value(r["type"]), _value(r["target"])
+                if h and t and g:
+                    out.append(analytics.StanceEdge(h, local_name(t), g, int(_value(r["stances"]) or 0)))
+            return out
+        return self.cache.get("pairs", make)
+
+    def structure(self) -> list[tuple[str, str]]:
+        def make() -> list[tuple[str, str]]:
+            return [(s, d) for r in self.select("explorer-structure")
+                    if (s := _value(r["source"])) and (d := _value(r["dest"]))]
+        return self.cache.get("structure", make)
+
+    def activity(self, limit: int = 20) -> dict[str, Any]:
+        acts = analytics.activity(self.pairs())
+        def row(a: analytics.Activity) -> dict[str, Any]:
+            return {**self.node(a.node), "stances_taken": a.out_stances, "stances_received": a.in_stances,
+                    "targets": a.targets, "holders": a.holders, "pagerank": round(a.pagerank, 6)}
+        active = [row(a) for a in acts if a.out_stances > 0][:limit]
+        discussed = sorted((a for a in acts if a.in_stances > 0), key=lambda a: (-a.in_stances, -a.holders, a.node))
+        ranked = sorted(acts, key=lambda a: (-a.pagerank, a.node))
+        return {"ok": True, "most_active": active, "most_discussed": [row(a) for a in discussed][:limit],
+                "pagerank": [row(a) for a in ranked][:limit]}
+
+    def blocs(self) -> dict[str, Any]:
+        out = []
+        for b in analytics.bloc_details(self.pairs()):
+            out.append({"members": [self.node(m) for m in b.members],
+                        "shared": [{"type": self.vocab.type_of(terms.MQ + t).as_json(), "target": self.node(g),
+                                    "members": n} for t, g, n in b.shared]})
+        return {"ok": True, "blocs": out}
+
+    def paths(self, a: str, b: str, limit: int = 10) -> dict[str, Any]:
+        links = [(p.holder, p.target) for p in self.pairs()] + self.structure()
+        labelled: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for p in self.pairs():
+            labelled[(p.holder, p.target)].add(p.type)
+        found = analytics.shortest_paths(links, a, b, limit)
+        out: list[dict[str, Any]] = []
+        for path in found:
+            steps = []
+            for x, y in zip(path, path[1:], strict=False):
+                kinds = sorted(labelled.get((x, y), set()))
+                back = sorted(labelled.get((y, x), set()))
+                steps.append({"from": self.node(x), "to": self.node(y), "types": kinds, "types_back": back})
+            out.append({"nodes": [self.node(n) for n in path], "steps": steps})
+        return {"ok": True, "from": self.node(a), "to": self.node(b), "length": len(found[0]) - 1 if found else None,
+                "paths": out}
+
+
+def _int(term: Any) -> int | None:
+    try:
+        return int(term.value) if term is not None else None
+    except ValueError:
+        return None
+
+
+def _month_range(months: Sequence[str]) -> list[str]:
+    """Every month from the first to the last of ``months`` (YYYY-MM), so gaps show as empty bars."""
+    valid = [m for m in months if re.match(r"^\d{4}-\d{2}$", m)]
+    if not valid:
+        return []
+    y, m = map(int, valid[0].split("-"))
+    ey, em = map(int, valid[-1].split("-"))
+    out: list[str] = []
+    while (y, m) <= (ey, em) and len(out) < 600:
+        out.append(f"{y:04d}-{m:02d}")
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    return out
