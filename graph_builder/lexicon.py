@@ -47,7 +47,8 @@ _AR: list[tuple[str, str, str]] = [
     (r"متهما|متهمين", "Condemnation", "part"),
     # "تبادل الطرفان الاتهامات": an exchange of accusations (see extract._reciprocal)
     (r"[يت]?تبادل(?:ت|ا|وا|ان)?(?= (?:\S+ ){0,2}?(?:ال)?اتهامات)", "Condemnation", "verb"),
-    (r"حمل(?:ت|وا)?|[يت]حمل|محملا|تحملان", "Condemnation", "blame"),
+    (r"حمل(?:ت|وا)?|[يت]حمل|تحملان", "Condemnation", "blame"),
+    (r"محملا|محملين|محمله", "Condemnation", "part"),  # a participle: what follows is the one blamed
     # Call
     (r"دعا|دعت|دعوا|[يتن]دعو(?:ن)?|[يت]دعوان", "Call", "verb"),
     (r"داعيا|داعين|داعيه", "Call", "part"),
@@ -118,7 +119,8 @@ _AR: list[tuple[str, str, str]] = [
 #: next 60 characters): حمّل blames only with "المسؤولية" ("تحمل الشعب معاناة" is endurance);
 #: اعترض objects only "على" something ("اعترضت صاروخا" is an interception).
 AR_REQUIRES_AFTER: dict[str, re.Pattern[str]] = {
-    r"حمل(?:ت|وا)?|[يت]حمل|محملا|تحملان": re.compile(r"مسوولي"),
+    r"حمل(?:ت|وا)?|[يت]حمل|تحملان": re.compile(r"مسوولي"),
+    r"محملا|محملين|محمله": re.compile(r"مسوولي"),
     r"اعترض(?:ت|وا)?|[يت]عترض": re.compile(r"^\W*(?:\w+\W+){0,2}?علي(?!\w)"),
 }
 

@@ -189,3 +189,10 @@ def test_one_scan_gives_the_outer_mentions(text: str, lang: str) -> None:
 
     gaz = default_gazetteer()
     assert _split_nested(gaz.find(text, lang, inner=True))[0] == list(gaz.find(text, lang))
+
+
+def test_blaming_participle_keeps_the_clause_holder():
+    """محمّلا X المسؤولية: X is the one blamed (the target), never the holder."""
+    x = extract(Article(text="وأدان الاتحاد الأوروبي الهجوم على السفن، محملا الحوثيين مسؤولية التصعيد.", lang="ar"))
+    blames = [(s.holder, s.targets) for s in x.stances if s.cue.startswith("محمل")]
+    assert blames and all(h == "EU" and "HOUTHIS" in t for h, t in blames)
