@@ -34,8 +34,12 @@ def machine() -> str:
         pass
     import pyoxigraph
 
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = (f"; load average {os.getloadavg()[0]:.1f} when written (other work on the machine "
+                "slows every figure; the ratios are taken within one run)")
     return (f"{os.cpu_count()} × {cpu}{mem}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; pyoxigraph {pyoxigraph.__version__}")
+            f"Python {platform.python_version()}; pyoxigraph {pyoxigraph.__version__}{load}")
 
 
 def tool(name: str) -> str:
