@@ -9,6 +9,7 @@ an article rather than adding a copy.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 
@@ -83,6 +84,35 @@ def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=terms.XSD_NON_NEGATIVE_INTEGER)
 
 
+@functools.lru_cache(maxsize=8192)
+def _description(gaz: Gazetteer, key: str, base: str, g: ox.NamedNode) -> tuple[tuple[ox.Quad, ...], tuple[str, ...]]:
+    """One entity's description quads and the keys it names (cached: it depends only on its inputs)."""
+    info = gaz.get(key)
+    if info is None:
+        return (), ()
+    s = entity_iri(info, base)
+    out = [ox.Quad(s, terms.RDF_TYPE, terms.ENTITY_CLASS_IRI[info.kind], g),
+           ox.Quad(s, terms.RDFS_LABEL, ox.Literal(info.label_en, language="en"), g)]
+    if info.label_ar:
+        out.append(ox.Quad(s, terms.RDFS_LABEL, ox.Literal(info.label_ar, language="ar"), g))
+    out += [ox.Quad(s, terms.SKOS_ALT_LABEL, ox.Literal(alias, language="en"), g) for alias in info.aliases_en]
+    out += [ox.Quad(s, terms.SKOS_ALT_LABEL, ox.Literal(alias, language="ar"), g) for alias in info.aliases_ar]
+    if info.iso3:
+        out.append(ox.Quad(s, terms.MQ_ISO_CODE, ox.Literal(info.iso3), g))
+    if info.qid:
+        out.append(ox.Quad(s, terms.OWL_SAME_AS, ox.NamedNode(f"http://www.wikidata.org/entity/{info.qid}"), g))
+    named: list[str] = []
+    links = [(terms.MQ_LOCATION, k) for k in info.location] + [(terms.MQ_PARTY, k) for k in info.parties]
+    if info.parent:
+        links.append((terms.MQ_PART_OF, info.parent))
+    for prop, other_key in links:
+        other = gaz.get(other_key)
+        if other is not None:
+            out.append(ox.Quad(s, prop, entity_iri(other, base), g))
+            named.append(other_key)
+    return tuple(out), tuple(named)
+
+
 def describe_entities(keys: Iterable[str], gaz: Gazetteer, base: str = terms.DEFAULT_BASE,
                       graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
     """Descriptions (class, labels, ISO code, Wikidata, locations) of entities and what they name."""
@@ -94,33 +124,9 @@ def describe_entities(keys: Iterable[str], gaz: Gazetteer, base: str = terms.DEF
         if key in seen:
             continue
         seen.add(key)
-        info = gaz.get(key)
-        if info is None:
-            continue
-        s = entity_iri(info, base)
-        yield ox.Quad(s, terms.RDF_TYPE, terms.ENTITY_CLASS_IRI[info.kind], g)
-        yield ox.Quad(s, terms.RDFS_LABEL, ox.Literal(info.label_en, language="en"), g)
-        if info.label_ar:
-            yield ox.Quad(s, terms.RDFS_LABEL, ox.Literal(info.label_ar, language="ar"), g)
-        for alias in info.aliases_en:
-            yield ox.Quad(s, terms.SKOS_ALT_LABEL, ox.Literal(alias, language="en"), g)
-        for alias in info.aliases_ar:
-            yield ox.Quad(s, terms.SKOS_ALT_LABEL, ox.Literal(alias, language="ar"), g)
-        if info.iso3:
-            yield ox.Quad(s, terms.MQ_ISO_CODE, ox.Literal(info.iso3), g)
-        if info.qid:
-            yield ox.Quad(s, terms.OWL_SAME_AS, ox.NamedNode(f"http://www.wikidata.org/entity/{info.qid}"), g)
-        for prop, others in ((terms.MQ_LOCATION, info.location), (terms.MQ_PARTY, info.parties)):
-            for other_key in others:
-                other = gaz.get(other_key)
-                if other is not None:
-                    yield ox.Quad(s, prop, entity_iri(other, base), g)
-                    todo.append(other_key)
-        if info.parent:
-            parent = gaz.get(info.parent)
-            if parent is not None:
-                yield ox.Quad(s, terms.MQ_PART_OF, entity_iri(parent, base), g)
-                todo.append(info.parent)
+        quads, named = _description(gaz, key, base, g)
+        yield from quads
+        todo.extend(named)
 
 
 def build_article_graph(x: Extraction, *, base: str = terms.DEFAULT_BASE,
