@@ -301,11 +301,18 @@ def report(r: dict) -> None:
     print("\nper query, median ms at 1 client (mawqif / oxigraph / rdflib):")
     rd = r.get("rdflib", {}).get("queries", {})
     ratios = []
+    stuck = None   # the query rdflib was running when its budget ran out: a lower bound
+    if "stopped_after" in r.get("rdflib", {}):
+        left = [q for q in r["queries"] if q not in rd]
+        if left:
+            stuck = (left[0], r["rdflib"]["stopped_after"] - r["rdflib"].get("load", 0) - sum(rd.values()))
     for q in r["queries"]:
         mm, oo = m["c1"]["per_query"].get(q), o["c1"]["per_query"].get(q)
         rr = rd.get(q)
         line = f"  {q:<18} {mm * 1000 if mm else float('nan'):8.1f} {oo * 1000 if oo else float('nan'):8.1f} "
-        line += f"{rr * 1000:10.0f}" if rr is not None else "  (not reached)"
+        if rr is None and stuck and stuck[0] == q:
+            line += f" > {stuck[1] * 1000:7.0f}   rdflib/mawqif > {stuck[1] / mm:.0f}× (stopped)" if mm else ""
+        line += f"{rr * 1000:10.0f}" if rr is not None else ("" if stuck and stuck[0] == q else "  (not reached)")
         if rr is not None and mm:
             ratios.append(rr / mm)
             line += f"   rdflib/mawqif {rr / mm:.0f}×"

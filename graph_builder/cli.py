@@ -41,9 +41,26 @@ def _open(args: argparse.Namespace, *, command: str) -> Store:
 
 
 def _now() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    """``$SOURCE_DATE_EPOCH`` as xsd:dateTime text when it is set, else the current time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise InputError(f"must be a whole number of seconds since 1970, got {epoch!r}",
+                             field="SOURCE_DATE_EPOCH") from None
+    else:
+        when = dt.datetime.now(dt.timezone.utc)
     return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _extraction_time(record: bool) -> str | None:
+    """The ``prov:endedAtTime`` of an ingest: none by default, so that the store (and its export) is a
+    function of the input alone; ``$SOURCE_DATE_EPOCH`` when set (reproducible); the current time with
+    ``--record-time``."""
+    if record or os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return _now()
+    return None
 
 
 # -- commands --------------------------------------------------------------------------------------
@@ -86,16 +103,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print("\r", end="", file=sys.stderr)
         print(f"mawqif: {e}", file=sys.stderr)
 
+    generated_at = _extraction_time(args.record_time)
     with _open(args, command="mawqif ingest") as store:
         if args.dask:
             from graph_builder.distributed import ingest_dask
 
             report = ingest_dask(store, args.paths, address=args.dask, shards_dir=args.shards_dir,
                                  keep_shards=args.shards_dir is not None, base=_base(args),
-                                 generated_at=_now(), on_error=error)
+                                 generated_at=generated_at, on_error=error)
         else:
             report = ingest(store, iter_articles(args.paths, stdin=sys.stdin.buffer), base=_base(args),
-                            generated_at=_now(), workers=args.workers, on_progress=progress,
+                            generated_at=generated_at, workers=args.workers, on_progress=progress,
                             on_error=error)
     if tty:
         print("\r\033[K", end="", file=sys.stderr)
@@ -318,6 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--server", metavar="URL", help="ingest through the running `mawqif serve` at URL (when "
                    "it holds the store); needs its token")
     c.add_argument("--token", metavar="T", help="the server's write token (default: $MAWQIF_TOKEN)")
+    c.add_argument("--record-time", action="store_true", help="record when the extraction ran "
+                   "(prov:endedAtTime; default: not recorded, unless $SOURCE_DATE_EPOCH is set, so that "
+                   "the same input gives the same store)")
     c.set_defaults(func=cmd_ingest)
 
     c = command("query", "Run a SPARQL query (text, @file.rq, or a bundled query's name).",

@@ -260,7 +260,7 @@ def ingest(store: ArticleSink, items: Iterable[Article | InputError], *, base: s
             take(future.result(), done_chunk)
         flush()
         writer.finish()
-    except cf.process.BrokenProcessPool as e:
+    except cf.BrokenExecutor as e:   # (BrokenProcessPool; cf.process is only imported with workers)
         raise StoreError(f"an extraction worker died: {e}") from None
     finally:
         writer.stop()

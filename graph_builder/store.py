@@ -86,6 +86,15 @@ def _holder_message(path: pathlib.Path) -> str:
     return f"the store {path} is in use by {who}; {hint}"
 
 
+def _os_hint(text: str) -> str:
+    """A plain-words reason for a storage error from RocksDB's message, or nothing."""
+    if "No space left on device" in text or "Disk quota exceeded" in text:
+        return " (the disk is full: free some space, then run the command again)"
+    if "Permission denied" in text or "Read-only file system" in text:
+        return " (the store folder is not writable)"
+    return ""
+
+
 class Store:
     """An embedded on-disk Oxigraph store (or in memory when ``path`` is None)."""
 
@@ -106,11 +115,11 @@ class Store:
                 self._store = ox.Store(str(self.path))
         except OSError as e:
             text = str(e)
-            if "lock" in text.lower():
+            if "lock" in text.lower() and _os_hint(text) == "":
                 raise StoreLockedError(_holder_message(self.path)) from None
             if isinstance(e, (PermissionError, FileExistsError, NotADirectoryError)):
                 raise StoreError(f"cannot open the store {self.path}: {e.strerror or e}") from None
-            raise StoreError(f"cannot open the store {self.path}: {text}") from None
+            raise StoreError(f"cannot open the store {self.path}{_os_hint(text)}: {text}") from None
         if not read_only:
             self._write_holder(command, url)
             self.recover()
@@ -180,7 +189,8 @@ class Store:
                 self._store.bulk_extend(bulk)
             self._store.extend(commits)
         except OSError as e:
-            raise StoreError(f"writing to the store {self.path or '(memory)'} failed: {e}") from None
+            raise StoreError(f"writing to the store {self.path or '(memory)'} failed{_os_hint(str(e))}: {e}; "
+                             "articles not written are absent and are stored by ingesting again") from None
 
     def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"") -> None:
         """:meth:`replace_articles` for articles already serialised (``mawqif ingest --workers``).
@@ -199,7 +209,8 @@ class Store:
                 self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
             self._store.extend([ox.Quad(g, terms.RDF_TYPE, terms.MQ_ARTICLE, g) for g in graphs])
         except OSError as e:
-            raise StoreError(f"writing to the store {self.path or '(memory)'} failed: {e}") from None
+            raise StoreError(f"writing to the store {self.path or '(memory)'} failed{_os_hint(str(e))}: {e}; "
+                             "articles not written are absent and are stored by ingesting again") from None
 
     def article_hashes(self, graphs: Sequence[str]) -> dict[str, str]:
         """The content hashes recorded for those stored articles that have one."""
