@@ -5,7 +5,8 @@ One :class:`Store` is opened per process. Articles are written by
 or not at all: the bulk of each article's quads is loaded with Oxigraph's bulk loader (fast, but
 not atomic), and the article's own ``<article> a mq:Article`` quad, its commit record, is added
 last in a transaction. On opening for writing, any article graph without its commit record (left
-by a crash mid-load) is removed, so it reads as absent and a new ingest completes it.
+by a crash mid-load) is removed, so it reads as absent and a new ingest completes it; so are the
+files of a bulk load the crash interrupted.
 
     >>> import tempfile
     >>> with Store(tempfile.mkdtemp()) as store:
@@ -122,6 +123,7 @@ class Store:
             raise StoreError(f"cannot open the store {self.path}{_os_hint(text)}: {text}") from None
         if not read_only:
             self._write_holder(command, url)
+            self._remove_bulk_leftovers()
             self.recover()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -163,6 +165,16 @@ class Store:
     # -- writing ---------------------------------------------------------------------------------
     def _is_article_graph(self, g: ox.NamedNode | ox.BlankNode) -> bool:
         return isinstance(g, ox.NamedNode) and g.value.startswith(self.base + terms.INSTANCE_PATHS["article"])
+
+    def _remove_bulk_leftovers(self) -> None:
+        """Delete the files of a bulk load a crash interrupted (Oxigraph writes ``bulk-*.sst`` into the
+        store folder, then moves them into the database): nothing refers to them, and only the holder
+        of the store bulk-loads, so they are garbage once the store is ours."""
+        assert self.path is not None
+        with contextlib.suppress(OSError):
+            for leftover in self.path.glob("bulk-*.sst"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
     def recover(self) -> list[str]:
         """Remove article graphs whose commit record is missing (an interrupted load)."""

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,14 +353,16 @@ class Gazetteer:
             if m is not None:
                 out.append(m)
         if inner:
+            by_start = sorted(cands, key=lambda d: d[0])
+            cand_starts = [d[0] for d in by_start]
             for c in chosen:
                 if c[3].key is None:
                     continue
                 outer = self._entities[c[3].key].kind
                 if outer == "State":
                     continue   # "جنوب السودان" names South Sudan, not Sudan
-                inside = [d for d in cands if d is not c and c[0] <= d[0] and d[1] <= c[1]
-                          and d[3].key not in (None, c[3].key)]
+                window = by_start[bisect_left(cand_starts, c[0]):bisect_left(cand_starts, c[1])]
+                inside = [d for d in window if d is not c and d[1] <= c[1] and d[3].key not in (None, c[3].key)]
                 for d in _select(inside):
                     m = self._mention(d, norm, text, s)
                     if m is not None:
@@ -406,13 +409,16 @@ def _resolve_oman(surface: str) -> _Pat | None:
 
 
 def _select(cands: list[tuple[int, int, int, _Pat]]) -> list[tuple[int, int, int, _Pat]]:
-    """Longest first, then leftmost; non-overlapping."""
-    taken: list[tuple[int, int]] = []
+    """Longest first, then leftmost; non-overlapping (n log n: the taken spans are kept sorted)."""
+    starts: list[int] = []
+    ends: list[int] = []   # the taken spans never overlap, so their ends are sorted too
     chosen = []
     for c in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
-        if any(c[0] < e and s < c[1] for s, e in taken):
+        i = bisect_left(starts, c[1])          # the taken spans that start before c ends
+        if i and ends[i - 1] > c[0]:           # the last of them is the only one that can reach c
             continue
-        taken.append((c[0], c[1]))
+        starts.insert(i, c[0])
+        ends.insert(i, c[1])
         chosen.append(c)
     return chosen
 
