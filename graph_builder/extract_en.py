@@ -229,6 +229,8 @@ class EnglishReader:
         self.st.quotes = quote_spans(self.text)
         self._q_starts = [q0 for q0, _ in self.st.quotes]
         self._q_ends = [q1 for _, q1 in self.st.quotes]
+        self._bounds_for: tuple[int, int] = (-1, -1)
+        self._bounds: tuple[int, list[int]] = (0, [])
         for m in r.persons:   # "Ban Ki-moon" → "Ban" alone names him too
             for w in re.findall(r"[^\W\d_][\w'’\-]*", m.surface):
                 self.st.people.setdefault(w.lower(), m.key)
@@ -339,19 +341,30 @@ class EnglishReader:
     # -- subjects ---------------------------------------------------------------------------------
     def _clause_start(self, sent: Sentence, p: int) -> int:
         """Where the clause that ends at ``p`` begins (after a quote, dash, colon or clause word)."""
-        text = self.text
-        start = sent.start
-        dl = _DATELINE.match(text, sent.start, sent.end)
-        if dl:
-            start = dl.end()
-        for _s, e, w in _tokens(text, start, p):
-            if w in ("--", "—", "–", ";", ":", "(", ")", "\"", "“", "”") or _bare(w) in _CLAUSE_WORDS \
-                    or _bare(w) in _SPEECH_WORDS:
-                start = e
+        start, ends = self._clause_bounds(sent)
+        i = bisect_right(ends, p) - 1
+        if i >= 0:
+            start = ends[i]
         i = bisect_right(self._q_ends, p) - 1
         if i >= 0 and self._q_ends[i] > start:
             start = self._q_ends[i]
         return start
+
+    def _clause_bounds(self, sent: Sentence) -> tuple[int, list[int]]:
+        """The sentence's start (after a dateline) and the ends of its clause-opening tokens, read
+        once per sentence so that finding a clause's start is a binary search, not a re-read."""
+        if self._bounds_for != (sent.start, sent.end):
+            text = self.text
+            start = sent.start
+            dl = _DATELINE.match(text, sent.start, sent.end)
+            if dl:
+                start = dl.end()
+            ends = [e for _s, e, w in _tokens(text, start, sent.end)
+                    if w in ("--", "—", "–", ";", ":", "(", ")", "\"", "“", "”") or _bare(w) in _CLAUSE_WORDS
+                    or _bare(w) in _SPEECH_WORDS]
+            self._bounds_for = (sent.start, sent.end)
+            self._bounds = (start, ends)
+        return self._bounds
 
     def subject_before(self, sent: Sentence, p: int) -> tuple[list[str], str]:
         """The subject of a verb at ``p``: the noun phrase right before it in its clause."""
