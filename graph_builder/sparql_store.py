@@ -24,14 +24,14 @@ import os
 import re
 import threading
 import urllib.parse
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
 from graph_builder import terms
 from graph_builder.errors import QueryError, StoreError
-from graph_builder.store import EXPORT_FORMATS, Stats
+from graph_builder.store import Stats, count_contents, export_quads, first_int
 
 __all__ = ["GraphStore", "SparqlStore", "bind_values", "is_remote", "open_store"]
 
@@ -305,33 +305,17 @@ class SparqlStore:
 
     def export(self, output: IO[bytes], fmt: str = "turtle") -> None:
         """Write the whole graph, streamed, as the embedded store does."""
-        try:
-            rdf_format = EXPORT_FORMATS[fmt]
-        except KeyError:
-            raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") \
-                from None
-        data: Iterable[ox.Quad] | Iterable[ox.Triple] = self.quads()
-        if not rdf_format.supports_datasets:
-            data = (q.triple for q in self.quads())
-        ox.serialize(data, output, rdf_format, prefixes=terms.export_prefixes(self.base))
+        export_quads(self.quads, output, fmt, self.base)
 
     def stats(self) -> Stats:
-        def count(q: str, union: bool = True) -> int:
-            res = self.query(q, union=union)
-            assert isinstance(res, ox.QuerySolutions)
-            for row in res:
-                value = row[0]
-                return int(value.value) if value is not None else 0
-            return 0
+        def count(q: str) -> int:
+            return first_int(self.query(q, union=False))
 
-        classes = " ".join(f"<{terms.ENTITY_CLASS_IRI[k].value}>" for k in terms.ENTITY_CLASS_IRI)
+        articles, stances, entities = count_contents(self.query)
         return Stats(
-            articles=count("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a mq:Article }"),
-            stances=count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a mq:Stance }"),
-            entities=count(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c }}"),
-            triples=count("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
-                          union=False),
-            graphs=count("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", union=False),
+            articles=articles, stances=stances, entities=entities,
+            triples=count("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"),
+            graphs=count("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
         )
 
 

@@ -19,7 +19,7 @@ import contextlib
 import json
 import os
 import pathlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -265,33 +265,48 @@ class Store:
 
     def export(self, output: IO[bytes], fmt: str = "turtle") -> None:
         """Write the whole graph, streamed: dataset formats keep graphs, the others merge them."""
-        try:
-            rdf_format = EXPORT_FORMATS[fmt]
-        except KeyError:
-            raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") \
-                from None
-        data: Iterable[ox.Quad] | Iterable[ox.Triple] = self.quads()
-        if not rdf_format.supports_datasets:
-            data = (q.triple for q in self.quads())
-        ox.serialize(data, output, rdf_format, prefixes=terms.export_prefixes(self.base))
+        export_quads(self.quads, output, fmt, self.base)
 
     def stats(self) -> Stats:
-        def count(q: str) -> int:
-            res = self.query(q)
-            assert isinstance(res, ox.QuerySolutions)
-            for row in res:
-                value = row[0]
-                return int(value.value) if isinstance(value, ox.Literal) else 0
-            return 0
+        articles, stances, entities = count_contents(self.query)
+        return Stats(articles=articles, stances=stances, entities=entities, triples=len(self._store),
+                     graphs=sum(1 for _ in self._store.named_graphs()))
 
-        classes = " ".join(f"<{terms.ENTITY_CLASS_IRI[k].value}>" for k in terms.ENTITY_CLASS_IRI)
-        return Stats(
-            articles=count("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a mq:Article }"),
-            stances=count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a mq:Stance }"),
-            entities=count(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c }}"),
-            triples=len(self._store),
-            graphs=sum(1 for _ in self._store.named_graphs()),
-        )
+
+def export_quads(quads: Callable[[], Iterable[ox.Quad]], output: IO[bytes], fmt: str, base: str) -> None:
+    """Serialise a store's quads, streamed, in an export format; triple formats merge the graphs.
+
+    Shared by the embedded and the remote store, so both export the same bytes for the same data.
+    """
+    try:
+        rdf_format = EXPORT_FORMATS[fmt]
+    except KeyError:
+        raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
+    data: Iterable[ox.Quad] | Iterable[ox.Triple] = quads()
+    if not rdf_format.supports_datasets:
+        data = (q.triple for q in quads())
+    ox.serialize(data, output, rdf_format, prefixes=terms.export_prefixes(base))
+
+
+def first_int(results: Any) -> int:
+    """The integer in the first cell of a SELECT result (a COUNT), 0 when there is none."""
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
+        value = row[0]
+        return int(value.value) if isinstance(value, ox.Literal) else 0
+    return 0
+
+
+def count_contents(query: Callable[[str], Any]) -> tuple[int, int, int]:
+    """Articles, stances and entities in a store, through its ``query`` (the union default graph)."""
+
+    def count(q: str) -> int:
+        return first_int(query(q))
+
+    classes = " ".join(f"<{iri.value}>" for iri in terms.ENTITY_CLASS_IRI.values())
+    return (count("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a mq:Article }"),
+            count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a mq:Stance }"),
+            count(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c }}"))
 
 
 def write_results(results: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean | Iterable[ox.Triple],
