@@ -7,7 +7,12 @@ Every error answers in one JSON shape: ``{"ok": false, "status": N, "error": "â€
 Configuration (``config`` or ``app.config``): ``TOKEN`` (writes are refused without one),
 ``MAX_CONTENT_LENGTH`` (request body, bytes), ``MAX_ROWS`` (rows in the HTML views),
 ``CORS_ORIGINS`` (origins allowed, ``"*"`` for any; none by default), ``CACHE_MAX_AGE`` (seconds for
-``Cache-Control`` on query results), ``GZIP_MIN_SIZE`` (bytes from which answers are gzipped).
+``Cache-Control`` on query results), ``GZIP_MIN_SIZE`` (bytes from which answers are gzipped),
+``ALLOW_SERVICE`` (federated ``SERVICE`` queries to other hosts; refused by default). ``LOAD <url>``
+is always refused: the server never fetches from other hosts on a client's behalf.
+
+Every response carries the explorer's Content-Security-Policy (scripts, styles and requests from this
+origin only, no inline script), ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy``.
 """
 from __future__ import annotations
 
@@ -37,7 +42,16 @@ from graph_builder import __version__, terms
 from graph_builder.errors import InputError, MawqifError, QueryError
 from graph_builder.store import EXPORT_FORMATS, Store
 from server.executor import ROWS, InProcessRunner, QueryAnswer, QueryJob, Runner
-from server.protocol import GRAPH_MEDIA, RESULT_MEDIA, add_using, graph_media, negotiate, result_media
+from server.explorer import CSP
+from server.protocol import (
+    GRAPH_MEDIA,
+    RESULT_MEDIA,
+    add_using,
+    graph_media,
+    negotiate,
+    remote_operations,
+    result_media,
+)
 
 EXPORT_MEDIA = {
     "turtle": "text/turtle", "trig": "application/trig", "nquads": "application/n-quads",
@@ -134,7 +148,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                runner: Runner | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=16 << 20, STORE=store, BASE=base, TOKEN=None, MAX_ROWS=1000,
-                      CORS_ORIGINS=(), CACHE_MAX_AGE=0, GZIP_MIN_SIZE=2048)
+                      CORS_ORIGINS=(), CACHE_MAX_AGE=0, GZIP_MIN_SIZE=2048, ALLOW_SERVICE=False)
     if config:
         app.config.update(config)
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
@@ -163,6 +177,9 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
 
     @app.after_request
     def finish(resp: Response) -> Response:
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
         origins = app.config["CORS_ORIGINS"]
         origin = request.headers.get("Origin")
         if origins and origin:
@@ -176,7 +193,8 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                 resp.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept"
                 resp.headers["Access-Control-Max-Age"] = "600"
             resp.headers["Access-Control-Expose-Headers"] = "ETag, Location, Content-Encoding"
-        if (resp.status_code == 200 and not resp.is_streamed and "Content-Encoding" not in resp.headers
+        if (resp.status_code == 200 and not resp.is_streamed and not resp.direct_passthrough   # files: as they are
+                and "Content-Encoding" not in resp.headers
                 and request.accept_encodings["gzip"] > 0):
             data = resp.get_data()
             if len(data) >= app.config["GZIP_MIN_SIZE"]:
@@ -252,7 +270,17 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                 raise HTTPProblem(400, f"{name}: not an IRI: {v!r}") from None
         return values
 
+    def refuse_remote(text: str, update: bool) -> None:
+        found = remote_operations(text)
+        if "LOAD" in found:
+            raise HTTPProblem(403, "LOAD is disabled on this server: it never fetches documents from other "
+                                   "hosts; send the data with the Graph Store Protocol (PUT/POST /store)")
+        if "SERVICE" in found and not app.config.get("ALLOW_SERVICE"):
+            raise HTTPProblem(403 if update else 400, "SERVICE (federated queries to other hosts) is disabled on "
+                                                      "this server")
+
     def answer_query(text: str, params: MultiDict[str, str]) -> Response:
+        refuse_remote(text, update=False)
         rm, gm = result_media(request.accept_mimetypes), graph_media(request.accept_mimetypes)
         if rm is None and gm is None:
             return error(406, "no acceptable media type; offered: " + ", ".join((*RESULT_MEDIA, *GRAPH_MEDIA)))
@@ -273,6 +301,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
 
     def run_update(text: str, params: MultiDict[str, str]) -> Response:
         require_token()
+        refuse_remote(text, update=True)
         text = add_using(text, graph_list(params, "using-graph-uri"), graph_list(params, "using-named-graph-uri"))
         with runner.writing():
             try:
@@ -281,6 +310,8 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                 raise QueryError(f"malformed update: {e}") from None
             except (ValueError, TypeError) as e:
                 raise QueryError(str(e)) from None
+            except RuntimeError as e:   # the update's own failure, e.g. CLEAR of a graph that does not exist
+                raise QueryError(f"the update failed (nothing was changed): {e}") from None
         return Response(status=204)
 
     @app.route("/sparql", methods=["GET", "POST"])

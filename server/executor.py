@@ -238,6 +238,11 @@ class InProcessRunner(Runner):
             return run_query(self.store, job, self.prefixes)
 
 
+def _vanished_files(e: BaseException) -> bool:
+    text = str(e)
+    return "IO error" in text or "No such file" in text or "Corruption" in text
+
+
 def _worker_main(path: str, prefixes: dict[str, str], generation: Any, conn: mpc.Connection) -> None:
     """A worker process: read-only store, one job at a time, reopened after every write."""
     import signal
@@ -256,12 +261,17 @@ def _worker_main(path: str, prefixes: dict[str, str], generation: Any, conn: mpc
                 seen = generation.value
                 store = None
                 store = ox.Store.read_only(path)
-            try:
-                answer: Any = run_query(store, job, prefixes)
-            except OSError:
-                # the writer may have compacted files away under this view: reopen once
-                store = ox.Store.read_only(path)
-                answer = run_query(store, job, prefixes)
+            for attempt in range(3):
+                try:
+                    answer: Any = run_query(store, job, prefixes)
+                    break
+                except (OSError, RuntimeError) as e:
+                    # the writer's background compaction may have removed files under this view
+                    # (RocksDB reports "IO error: No such file" as a RuntimeError "Corruption"): reopen
+                    if attempt == 2 or not (isinstance(e, OSError) or _vanished_files(e)):
+                        raise
+                    time.sleep(0.05 * (attempt + 1))   # let the compaction finish its file switch
+                    store = ox.Store.read_only(path)
             conn.send(("ok", answer))
         except MawqifError as e:
             conn.send(("error", e.status, str(e)))

@@ -112,3 +112,34 @@ def _iri(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*", value):
         raise QueryError(f"not an absolute IRI: {value!r}")
     return value
+
+
+# -- operations that reach other hosts -------------------------------------------------------------
+#: what the scanner skips, leftmost first: comments, strings (long and short), IRIs, variables, language
+#: tags, prefixed names and blank node labels — where a keyword is only text or part of a name
+_SKIP = re.compile("|".join([
+    r"#[^\n\r]*",
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\\n\r]|\\.)*"', r"'(?:[^'\\\n\r]|\\.)*'",
+    r'<[^<>"{}|^`\\\x00-\x20]*>',
+    r"[?$]\w+", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*",
+    r"(?:[^\W\d][\w.\-]*)?:[\w.:\-%\\]*",
+]), re.DOTALL)
+_REMOTE = re.compile(r"(?<![\w@\-])(SERVICE|LOAD)(?![\w:\-])", re.IGNORECASE)
+
+
+def remote_operations(text: str) -> set[str]:
+    """The SPARQL keywords in ``text`` that make the store fetch from other hosts: ``SERVICE``
+    (federated query) and ``LOAD <url>`` (update), upper-cased; keywords inside strings, IRIs,
+    comments, variables and prefixed names do not count.
+
+        >>> sorted(remote_operations('SELECT * { SERVICE <http://x/> { ?s ?p "LOAD" } } # service'))
+        ['SERVICE']
+        >>> remote_operations('SELECT ?service { ?service ex:load "service"@en, _:load . ex:a.service ?x }')
+        set()
+        >>> sorted(remote_operations('INSERT DATA { <x:a> <x:b> 1 } ;LOAD<http://x/>'))
+        ['LOAD']
+        >>> sorted(remote_operations('SELECT * { ?a ?b ?c .SERVICE x:s { ?s ?p ?o } }'))
+        ['SERVICE']
+    """
+    return {m.group(1).upper() for m in _REMOTE.finditer(_SKIP.sub(" ", text))}

@@ -31,6 +31,8 @@ class ServeOptions:
     timeout: float = 30.0            # seconds per query; 0: no limit (queries in the server process)
     workers: int = 0                 # query worker processes; 0: as many as threads, at most 2 per core
     max_body: int = 16 << 20         # bytes
+    max_header: int = 64 << 10       # bytes of request line and headers (longer queries go by POST)
+    allow_service: bool = False      # federated SPARQL SERVICE queries to other hosts
     max_rows: int = 1000             # rows in the HTML views
     cors: Sequence[str] = field(default_factory=tuple)
     cache_max_age: int = 0
@@ -50,6 +52,31 @@ def bind_warning(host: str, token: str | None) -> str | None:
                 "plain HTTP: put a TLS proxy in front")
     return (f"serving on {host}, reachable from other machines, without --token (read-only: writes answer "
             "403)")
+
+
+def json_error_channel() -> type:
+    """A waitress channel whose own errors (header or body too large, malformed request) answer in the
+    app's JSON shape ``{"ok": false, "status": N, "error": "…"}`` instead of waitress's plain text."""
+    import json
+
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    class JSONErrorTask(ErrorTask):
+        def execute(self) -> None:
+            e = self.request.error
+            message = f"{e.reason}: {e.body}".strip().rstrip(":")
+            body = json.dumps({"ok": False, "status": e.code, "error": message}, ensure_ascii=False).encode()
+            self.status = f"{e.code} {e.reason}"
+            self.response_headers.extend([("Content-Type", "application/json")])
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
+    class JSONErrorChannel(HTTPChannel):
+        error_task_class = JSONErrorTask
+
+    return JSONErrorChannel
 
 
 def make_runner(store: Store, options: ServeOptions) -> Runner:
@@ -72,11 +99,17 @@ def serve(store: Store, options: ServeOptions | None = None, **kwargs: object) -
     runner = make_runner(store, opts)
     app = create_app(store, base=opts.base, runner=runner, config={
         "TOKEN": opts.token, "MAX_CONTENT_LENGTH": opts.max_body, "MAX_ROWS": opts.max_rows,
-        "CORS_ORIGINS": tuple(opts.cors), "CACHE_MAX_AGE": opts.cache_max_age})
+        "CORS_ORIGINS": tuple(opts.cors), "CACHE_MAX_AGE": opts.cache_max_age,
+        "ALLOW_SERVICE": opts.allow_service})
     try:
         server = create_server(RequestLog(app), host=opts.host, port=opts.port, threads=opts.threads,
                                ident="mawqif", max_request_body_size=max(2 * opts.max_body, opts.max_body + (1 << 20)),
+                               max_request_header_size=opts.max_header,
                                channel_timeout=max(120, int(opts.timeout) + 30))
+        channel = json_error_channel()
+        for listener in [server, *getattr(server, "map", {}).values()]:
+            if hasattr(listener, "channel_class"):
+                listener.channel_class = channel
     except OSError as e:
         runner.close()
         from graph_builder.errors import MawqifError
