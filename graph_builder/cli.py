@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -14,6 +13,7 @@ from typing import IO, TYPE_CHECKING
 
 from graph_builder import __version__, terms
 from graph_builder.errors import InputError, MawqifError, QueryError
+from graph_builder.ingest import extraction_time
 from graph_builder.store import EXPORT_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Store, write_results
 
 if TYPE_CHECKING:
@@ -38,29 +38,6 @@ def _open(args: argparse.Namespace, *, command: str) -> Store:
 
         return SparqlStore(path, base=_base(args))  # type: ignore[return-value]
     return Store(path, base=_base(args), command=command)
-
-
-def _now() -> str:
-    """``$SOURCE_DATE_EPOCH`` as xsd:dateTime text when it is set, else the current time."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise InputError(f"must be a whole number of seconds since 1970, got {epoch!r}",
-                             field="SOURCE_DATE_EPOCH") from None
-    else:
-        when = dt.datetime.now(dt.timezone.utc)
-    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _extraction_time(record: bool) -> str | None:
-    """The ``prov:endedAtTime`` of an ingest: none by default, so that the store (and its export) is a
-    function of the input alone; ``$SOURCE_DATE_EPOCH`` when set (reproducible); the current time with
-    ``--record-time``."""
-    if record or os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return _now()
-    return None
 
 
 # -- commands --------------------------------------------------------------------------------------
@@ -103,7 +80,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print("\r", end="", file=sys.stderr)
         print(f"mawqif: {e}", file=sys.stderr)
 
-    generated_at = _extraction_time(args.record_time)
+    generated_at = extraction_time(args.record_time)
     with _open(args, command="mawqif ingest") as store:
         if args.dask:
             from graph_builder.distributed import ingest_dask
@@ -280,7 +257,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     path = args.store or tempfile.mkdtemp(prefix="mawqif-demo-")
     with Store(path, base=_base(args), command="mawqif demo") as store:
-        report = ingest(store, iter_articles([str(SAMPLES_PATH)]), base=_base(args), generated_at=_now())
+        report = ingest(store, iter_articles([str(SAMPLES_PATH)]), base=_base(args), generated_at=extraction_time())
         print(f"{report.summary()} into {path}", file=sys.stderr)
         if args.no_serve:
             return 0

@@ -11,7 +11,9 @@ workers.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as dt
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -26,6 +28,27 @@ from graph_builder.errors import InputError, MawqifError, StoreError
 from graph_builder.model import Article
 from graph_builder.parallel import ChunkResult, Extracted, extract_chunk, warm
 from graph_builder.quads import article_iri, content_hash
+
+
+def extraction_time(record: bool = False) -> str | None:
+    """The ``prov:endedAtTime`` an ingest records (xsd:dateTime text), or None for none.
+
+    None by default, so that the store and its export are a function of the input alone;
+    ``$SOURCE_DATE_EPOCH`` when set (reproducible); the current time when ``record`` is asked for.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise InputError(f"must be a whole number of seconds since 1970, got {epoch!r}",
+                             field="SOURCE_DATE_EPOCH") from None
+    elif record:
+        when = dt.datetime.now(dt.timezone.utc)
+    else:
+        return None
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
 
 #: Articles written to the store in one bulk load.
 BATCH_SIZE = 500

@@ -17,13 +17,11 @@ origin only, no inline script), ``X-Content-Type-Options: nosniff`` and ``Referr
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import gzip
 import hashlib
 import hmac
 import io
 import json
-import os
 import queue
 import threading
 import uuid
@@ -126,12 +124,6 @@ def _gzip_stream(chunks: Iterable[bytes]) -> Iterator[bytes]:
         if out:
             yield out
     yield z.flush()
-
-
-def _now() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _term_json(t: Any) -> Any:
@@ -507,7 +499,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
     # -- articles --------------------------------------------------------------------------------
     @app.post("/api/articles")
     def post_articles() -> Response:
-        from graph_builder.ingest import ingest
+        from graph_builder.ingest import extraction_time, ingest
         from graph_builder.loaders import article_from_record, read_stream
         from graph_builder.quads import article_iri
 
@@ -536,7 +528,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         if not items:
             return error(400, "no article in the request")
         with runner.writing():
-            report = ingest(store, items, base=base, generated_at=_now())
+            report = ingest(store, items, base=base, generated_at=extraction_time())
         errors = [str(e) for e in report.errors]
         if not report.stored and not report.unchanged:
             return error(400, "; ".join(errors) or "no article stored", errors=errors)
