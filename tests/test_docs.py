@@ -34,3 +34,20 @@ def test_readme_commands_exist():
     assert used <= commands
     for contract_command in ("ingest", "query", "export", "serve"):
         assert f"mawqif {contract_command}" in readme
+
+
+def test_readme_session_is_real(mawqif, tmp_path):
+    """The README's session, re-run: the same statement gives the same query answer."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    statement = re.search(r"```text\n(.*?)```", readme, flags=re.S).group(1)  # type: ignore[union-attr]
+    session = re.search(r"```console\n(.*?)```", readme, flags=re.S).group(1)  # type: ignore[union-attr]
+    query_line = next(line for line in session.splitlines() if line.startswith("$ mawqif query"))
+    query = re.search(r"'(.*)'$", query_line).group(1)  # type: ignore[union-attr]
+    shown = session.split(query_line + "\n", 1)[1].split("\n$ ", 1)[0].strip().splitlines()
+    (tmp_path / "statement.txt").write_text(statement, encoding="utf-8")
+    store = str(tmp_path / "s")
+    ingest = mawqif("ingest", "--store", store, str(tmp_path / "statement.txt"), check=True)
+    shown_summary = next(line for line in session.splitlines() if line.startswith("ingested"))
+    assert ingest.stderr.split(" in ")[0] == shown_summary.split(" in ")[0]
+    out = mawqif("query", "--store", store, "--format", "csv", query, check=True).stdout
+    assert sorted(out.strip().splitlines()[1:]) == sorted(shown[1:])
