@@ -71,16 +71,18 @@ class IngestReport:
     def read(self) -> int:
         return self.stored + self.unchanged + len(self.errors)
 
-    def summary(self) -> str:
+    def summary(self, through: str | None = None) -> str:
+        """One line: what was read and stored (``through`` names the server an ingest went through)."""
         rate = self.read / self.seconds if self.seconds > 0 else 0.0
         parts = [f"{self.stored} stored"]
         if self.unchanged:
             parts.append(f"{self.unchanged} unchanged")
         if self.errors:
             parts.append(f"{len(self.errors)} failed")
-        return (f"ingested {self.read} article{'s' if self.read != 1 else ''} ({', '.join(parts)}): "
-                f"{self.stances} stances, {self.quads} quads in {self.seconds:.2f} s "
-                f"({rate:.0f} articles/s)")
+        via = f" through {through}" if through else ""
+        quads = f", {self.quads} quads" if not through else ""
+        return (f"ingested {self.read} article{'s' if self.read != 1 else ''}{via} ({', '.join(parts)}): "
+                f"{self.stances} stances{quads} in {self.seconds:.2f} s ({rate:.0f} articles/s)")
 
 
 class ArticleSink(Protocol):

@@ -11,35 +11,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from graph_builder.errors import InputError, MawqifError, StoreError
+from graph_builder.ingest import IngestReport
 from graph_builder.model import Article
 
 #: Articles sent in one request.
 BATCH_SIZE = 50
-
-
-@dataclass
-class RemoteReport:
-    stored: int = 0
-    unchanged: int = 0
-    stances: int = 0
-    errors: list[MawqifError] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def read(self) -> int:
-        return self.stored + self.unchanged + len(self.errors)
-
-    def summary(self, url: str) -> str:
-        parts = [f"{self.stored} stored"]
-        if self.unchanged:
-            parts.append(f"{self.unchanged} unchanged")
-        if self.errors:
-            parts.append(f"{len(self.errors)} failed")
-        return (f"ingested {self.read} article{'s' if self.read != 1 else ''} through {url} ({', '.join(parts)}): "
-                f"{self.stances} stances in {self.seconds:.2f} s")
 
 
 def article_record(a: Article) -> dict[str, str]:
@@ -79,8 +57,8 @@ def post_articles(url: str, articles: list[Article], token: str | None, *, timeo
 
 def ingest_remote(url: str, items: Iterable[Article | InputError], *, token: str | None,
                   batch_size: int = BATCH_SIZE,
-                  on_error: Callable[[MawqifError], None] | None = None) -> RemoteReport:
-    report = RemoteReport()
+                  on_error: Callable[[MawqifError], None] | None = None) -> IngestReport:
+    report = IngestReport()
     t0 = time.perf_counter()
     batch: list[Article] = []
 
