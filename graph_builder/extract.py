@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from graph_builder.dates import find_dates
 from graph_builder.errors import UnsupportedLanguageError
@@ -40,7 +41,7 @@ from graph_builder.lexicon import (
     Cue,
 )
 from graph_builder.model import ACTOR_KINDS, Article, Extraction, Mention, Sentence, Stance
-from graph_builder.normalize import normalize, normalize_word
+from graph_builder.normalize import Normalized, normalize, normalize_word
 from graph_builder.sentences import split_sentences
 
 #: How many words may stand between a frame verb (أكد، أعرب) and the cue it frames.
@@ -153,8 +154,14 @@ def _words_between(text: str, a: int, b: int, lang: str) -> list[str]:
     return _WORD.findall(chunk)
 
 
-def _find_cues(sent: Sentence, lang: str) -> list[_CueHit]:
-    norm = normalize(sent.text, lang)
+@lru_cache(maxsize=1 << 16)
+def _norm_token(word: str) -> str:
+    """:func:`normalize_word` of one word; words recur, so it is memoised."""
+    return normalize_word(word)
+
+
+def _find_cues(sent: Sentence, norm: Normalized, lang: str) -> list[_CueHit]:
+    """The cues of ``sent``, whose normalised text is ``norm``."""
     rx, cues = CUE_MATCHERS[lang]
     kept: list[tuple[int, int, Cue]] = []
     for m in rx.finditer(norm.text):
@@ -283,7 +290,8 @@ class _Reader:
         self.gaz = gaz
         # one scan: the outermost mentions read the text; states nested in a longer name
         # ("الفلسطيني-الإسرائيلي") are only listed as named
-        self.mentions, self.nested = _split_nested(gaz.find(self.text, lang, inner=True))
+        self.norm_text = normalize(self.text, lang)   # the whole article, normalised once
+        self.mentions, self.nested = _split_nested(gaz.find(self.text, lang, inner=True, norm=self.norm_text))
         self.persons = self._find_persons()
         self._span_index: tuple[list[Mention], list[int]] | None = None
         self.holder: str | None = None
@@ -301,6 +309,7 @@ class _Reader:
         self.exclude: set[str] = set()
         self.dateline_end = 0
         self._speech_at: dict[int, list[tuple[int, ...]]] = {}   # sentence start → its speech verbs
+        self._norms: dict[tuple[int, int], Normalized] = {}     # sentence span → its normalised text
         if lang == "ar":
             dl = _AR_DATELINE.match(self.text[:120])
             if dl and dl.end() < len(self.text.split("\n", 1)[0]):
@@ -311,12 +320,22 @@ class _Reader:
 
     def _find_persons(self) -> list[Mention]:
         out = []
-        norm = normalize(self.text, self.lang)
+        norm = self.norm_text
         for name, key in PERSONS[self.lang].items():
+            if name not in norm.text:   # most articles name none of them: skip the scan
+                continue
             for m in re.finditer(r"(?<!\w)(?:و)?(" + re.escape(name) + r")(?!\w)", norm.text):
                 a, b = norm.to_original(m.start(1), m.end(1))
                 out.append(Mention(key, a, b, self.text[a:b], via="person"))
         return out
+
+    def norm(self, sent: Sentence) -> Normalized:
+        """The normalised text of ``sent``, computed once per sentence (several readers need it)."""
+        span = (sent.start, sent.end)
+        norm = self._norms.get(span)
+        if norm is None:
+            norm = self._norms[span] = normalize(sent.text, self.lang)
+        return norm
 
     def kind(self, m: Mention) -> str:
         info = self.gaz.get(m.key)
@@ -374,7 +393,7 @@ class _Reader:
                 return m.key, "svo"
         # Reported speech: "قال X إن …" / "…, X said".
         speech = _SPEECH[lang]
-        for sm in speech.finditer(normalize(sent.text, lang).text if lang == "ar" else sent.text.lower()):
+        for sm in speech.finditer(self.norm(sent).text if lang == "ar" else sent.text.lower()):
             pos = sent.start + sm.end(1)
             if pos > hit.start and hit.role == "part":
                 break
@@ -393,7 +412,7 @@ class _Reader:
     # -- Arabic holders ----------------------------------------------------------------------------
     def _ar_tokens(self, a: int, b: int) -> list[tuple[str, int, int]]:
         """(normalised word, start, end) for the words of text[a:b], offsets into the text."""
-        return [(normalize_word(t.group()), a + t.start(), a + t.end())
+        return [(_norm_token(t.group()), a + t.start(), a + t.end())
                 for t in _AR_TOKEN.finditer(self.text[a:b])]
 
     def _ar_joined(self, a: int, b: int) -> bool:
@@ -540,7 +559,7 @@ class _Reader:
     def _ar_speaker(self, sent: Sentence, limit: int) -> tuple[str, ...]:
         """Who speaks in the sentence: the subject of a speech verb (قال، أضاف، أكد) before limit."""
         if sent.start not in self._speech_at:
-            norm = normalize(sent.text, "ar")
+            norm = self.norm(sent)
             self._speech_at[sent.start] = [tuple(sent.start + x for x in norm.to_original(sm.start(1), sm.end(1)))
                                            for sm in _SPEECH["ar"].finditer(norm.text)]
         for v0, pos in self._speech_at[sent.start]:
@@ -783,7 +802,7 @@ class _Reader:
             prev_end = sent.end
             if self.en is not None:
                 self.en.read_sentence(sent)
-            hits = _merge_frames(self.text, _find_cues(sent, self.lang), self.lang)
+            hits = _merge_frames(self.text, _find_cues(sent, self.norm(sent), self.lang), self.lang)
             clause_start = sent.start
             spoke = False   # whether a stance of this sentence named its holder
             for i, hit in enumerate(hits):
@@ -815,11 +834,12 @@ class _Reader:
                 pair = self._reciprocal(sent, hit)
                 if pair:
                     a_key, b_key = pair
+                    principles = self.principles(hit.start, scope_end)
                     for h, t in ((a_key, b_key), (b_key, a_key)):
                         out.append(Stance(
                             holder=h, type=hit.type, targets=(t,), sentence=sent,
                             cue=self.text[hit.start:hit.end], cue_start=hit.start, cue_end=hit.end,
-                            principles=self.principles(hit.start, scope_end), confidence=0.6,
+                            principles=principles, confidence=0.6,
                             rule=f"{self.lang}:{hit.role}:reciprocal", stated_on=self.a.published))
                     spoke = True
                     clause_start = hit.end
@@ -854,11 +874,12 @@ class _Reader:
                 if self.en is not None:
                     self.en.note(sent, group, self.en_rule)
                 conf = {"vso": 0.8, "svo": 0.75, "speech": 0.7, "post": 0.65, "carried": 0.55}[how]
+                principles = self.principles(hit.start, scope_end)
                 for h in group:   # a joint statement: one stance per holder
                     out.append(Stance(
                         holder=h, type=type_, targets=targets, sentence=sent,
                         cue=self.text[hit.start:hit.end], cue_start=hit.start, cue_end=hit.end,
-                        principles=self.principles(hit.start, scope_end), confidence=conf,
+                        principles=principles, confidence=conf,
                         rule=f"{self.lang}:{hit.role}:{how}", stated_on=self.a.published))
                 clause_start = hit.end
             if self.lang == "ar" and not spoke:
@@ -960,7 +981,7 @@ def _ar_memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> list[tuple[s
     members of the organisation named before it; or "X (كعضو|عضويتها) في ORG"."""
     out: list[tuple[str, str]] = []
     for sent in sentences:
-        norm = normalize(sent.text, "ar")
+        norm = r.norm(sent)
         if not (_MEMBER_TRIGGER["ar"].search(norm.text) or "عضو" in norm.text or "شريك" in norm.text):
             continue
         ms = [m for m in r.in_span(sent.start, sent.end) if not r.is_reference(m)]
@@ -1013,7 +1034,7 @@ def _memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> tuple[tuple[str
         return tuple(_ar_memberships(r, sentences))
     out: list[tuple[str, str]] = []
     for sent in sentences:
-        norm = normalize(sent.text, r.lang).text if r.lang == "ar" else sent.text.lower()
+        norm = r.norm(sent).text if r.lang == "ar" else sent.text.lower()
         trig = _MEMBER_TRIGGER[r.lang].search(norm)
         if not trig:
             continue
@@ -1038,7 +1059,7 @@ def _memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> tuple[tuple[str
 def _foundings(r: _Reader, sentences: tuple[Sentence, ...], dates: tuple) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     for sent in sentences:
-        norm = normalize(sent.text, r.lang).text if r.lang == "ar" else sent.text.lower()
+        norm = r.norm(sent).text if r.lang == "ar" else sent.text.lower()
         f = _FOUNDED[r.lang].search(norm)
         if not f:
             continue

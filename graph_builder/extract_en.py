@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from graph_builder.model import ACTOR_KINDS, Mention, Sentence
@@ -193,11 +194,40 @@ class EnState:
     last_in_sentence: dict[int, list[str]] = field(default_factory=dict)
 
 
-def _tokens(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
+Token = tuple[int, int, str]   # (start, end, word)
+
+
+def _tokens(text: str, a: int, b: int) -> list[Token]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, a, b)]
 
 
+class _TokenIndex:
+    """The tokens of a text, read once: the tokens of ``text[a:b]`` are a slice of them.
+
+    A token regex has no lookaround, so reading from a token boundary finds the same tokens as
+    reading the whole text; only a bound that cuts a token needs a fresh (truncated) read.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = _tokens(text, 0, len(text))
+        self.starts = [t[0] for t in self.toks]
+
+    def between(self, a: int, b: int) -> list[Token]:
+        """What ``_tokens(text, a, b)`` returns (a new list)."""
+        a, b = max(a, 0), min(b, len(self.text))
+        if b <= a:
+            return []
+        i = bisect_left(self.starts, a)
+        j = bisect_left(self.starts, b)
+        if (i and self.toks[i - 1][1] > a) or (j and self.toks[j - 1][1] > b):
+            return _tokens(self.text, a, b)   # a bound inside a token
+        return self.toks[i:j]
+
+
+@lru_cache(maxsize=1 << 16)
 def _bare(word: str) -> str:
+    """The word lower-cased, without a possessive or a final abbreviation dot (memoised)."""
     w = word.lower()
     for suf in ("'s", "’s"):
         if w.endswith(suf):
@@ -226,6 +256,7 @@ class EnglishReader:
         self.r = r
         self.text = r.text
         self.st = EnState()
+        self._toks = _TokenIndex(self.text)
         self.st.quotes = quote_spans(self.text)
         self._q_starts = [q0 for q0, _ in self.st.quotes]
         self._q_ends = [q1 for _, q1 in self.st.quotes]
@@ -253,7 +284,7 @@ class EnglishReader:
         return out
 
     def _followed_by_title(self, m: Mention, b: int) -> bool:
-        words = _tokens(self.text, m.end, min(b, m.end + 40))[:3]
+        words = self._toks.between(m.end, min(b, m.end + 40))[:3]
         for _, _, w in words:
             bw = _bare(w)
             if bw in TITLE_WORDS:
@@ -263,7 +294,7 @@ class EnglishReader:
         return self.text[m.end:m.end + 2] in ("'s", "’s") and False
 
     def _is_np_object(self, m: Mention, a: int) -> bool:
-        words = [w for _, _, w in _tokens(self.text, max(a, m.start - 30), m.start)]
+        words = [w for _, _, w in self._toks.between(max(a, m.start - 30), m.start)]
         while words and _bare(words[-1]) in _DETERMINERS:
             words.pop()
         return bool(words) and _bare(words[-1]) in _NP_OBJECT
@@ -279,7 +310,6 @@ class EnglishReader:
 
     def np_holders(self, a: int, b: int, *, learn: bool = True) -> tuple[list[str], str]:
         """The actors a noun phrase ``text[a:b]`` names as speaker, and how it names them."""
-        text = self.text
         ms = self._mentions(a, b)
         inst: list[Mention] = []
         plain: list[Mention] = []
@@ -299,14 +329,14 @@ class EnglishReader:
         elif plain:
             keys = [plain[0].key]
             for prev, m in zip(plain, plain[1:], strict=False):
-                between = {_bare(w) for _, _, w in _tokens(text, prev.end, m.start)}
+                between = {_bare(w) for _, _, w in self._toks.between(prev.end, m.start)}
                 if between <= {",", "and", "the", "including", "both", "as", "well"}:
                     if m.key not in keys:
                         keys.append(m.key)
                 else:
                     break
             how = "np"
-        toks = _tokens(text, a, b)
+        toks = self._toks.between(a, b)
         if not keys:
             for _, _, w in toks:
                 k = self.st.people.get(_bare(w))
@@ -335,7 +365,7 @@ class EnglishReader:
         return keys, how
 
     def np_valid(self, a: int, b: int) -> bool:
-        toks = _tokens(self.text, a, b)
+        toks = self._toks.between(a, b)
         return bool(toks) and all(_word_ok_in_np(w) for _, _, w in toks)
 
     # -- subjects ---------------------------------------------------------------------------------
@@ -359,7 +389,7 @@ class EnglishReader:
             dl = _DATELINE.match(text, sent.start, sent.end)
             if dl:
                 start = dl.end()
-            ends = [e for _s, e, w in _tokens(text, start, sent.end)
+            ends = [e for _s, e, w in self._toks.between(start, sent.end)
                     if w in ("--", "—", "–", ";", ":", "(", ")", "\"", "“", "”") or _bare(w) in _CLAUSE_WORDS
                     or _bare(w) in _SPEECH_WORDS]
             self._bounds_for = (sent.start, sent.end)
@@ -368,9 +398,8 @@ class EnglishReader:
 
     def subject_before(self, sent: Sentence, p: int) -> tuple[list[str], str]:
         """The subject of a verb at ``p``: the noun phrase right before it in its clause."""
-        text = self.text
         a = self._clause_start(sent, p)
-        toks = _tokens(text, a, p)
+        toks = self._toks.between(a, p)
         # drop auxiliaries, adverbs and times between the subject and the verb
         while toks and (_bare(toks[-1][2]) in _AUX or _bare(toks[-1][2]) in _TIME_WORDS
                         or (toks[-1][2].islower() and toks[-1][2].endswith("ly"))):
@@ -416,7 +445,7 @@ class EnglishReader:
         """The subject of an inverted attribution (``"…," said Jane Doe, France's envoy``)."""
         m = _INVERTED_END.search(self.text, a, b)
         end = m.start() if m else b
-        toks = _tokens(self.text, a, end)
+        toks = self._toks.between(a, end)
         n = 0
         while n < len(toks) and _word_ok_in_np(toks[n][2]):
             n += 1
@@ -472,7 +501,7 @@ class EnglishReader:
         dl = _DATELINE.match(text, sent.start, sent.end)
         if dl:
             a = dl.end()
-        toks = _tokens(text, a, sent.end)
+        toks = self._toks.between(a, sent.end)
         end = None
         named_after = False   # "The Ruritanian envoy, Ambassador Jane Doe, said"
         for i, (s, _e, w) in enumerate(toks):
@@ -581,7 +610,7 @@ class EnglishReader:
         stop = text.find(".", q1, q1 + 160)
         stop = stop if stop >= 0 else min(len(text), q1 + 160)
         sm = SPEECH_RX.search(text, q1, stop)
-        if not sm or len(_tokens(text, q1, sm.start())) > 8:
+        if not sm or len(self._toks.between(q1, sm.start())) > 8:
             return []
         if not text[q1:sm.start()].strip(" ,\n"):
             keys, _ = self.subject_after(sm.end(), stop + 1)

@@ -49,7 +49,7 @@ from typing import Any
 import ahocorasick
 
 from graph_builder.model import EntityInfo, Mention
-from graph_builder.normalize import normalize, normalize_word
+from graph_builder.normalize import Normalized, normalize, normalize_word
 
 DATA = Path(__file__).resolve().parent / "data"
 DATA_FILES = ("states.json", "organisations.json", "armed_groups.json", "conflicts.json", "regions.json")
@@ -294,16 +294,19 @@ class Gazetteer:
         return key in self._entities
 
     # -- matching ------------------------------------------------------------------------
-    def find(self, text: str, lang: str = "ar", *, inner: bool = False) -> tuple[Mention, ...]:
+    def find(self, text: str, lang: str = "ar", *, inner: bool = False,
+             norm: Normalized | None = None) -> tuple[Mention, ...]:
         """Entity mentions in ``text``, sorted by start, offsets into ``text``.
 
         With ``inner=True`` the mentions nested in a longer one of another key are returned as
         well (``الجمعية العامة للأمم المتحدة`` gives ``UNGA`` and ``UN``; ``النزاع
         الفلسطيني-الإسرائيلي`` gives the conflict and ``PSE``, ``ISR``), still sorted by start.
+        ``norm`` is ``normalize(text, lang)`` when the caller has it already.
         """
         if not text:
             return ()
-        norm = normalize(text, lang)
+        if norm is None:
+            norm = normalize(text, lang)
         s = norm.text.replace("-", " ")
         n = len(s)
         cands: list[tuple[int, int, int, _Pat]] = []   # (span start, span end, mention start, pat)
