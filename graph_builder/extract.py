@@ -603,7 +603,7 @@ class _Reader:
                     and (set(follow) & addressee_words):
                 cands = cands[1:]
         if self.en is not None and cands:
-            # "condemned an Israeli strike that damaged the UNRWA compound": the relative clause
+            # "denounced a raid that hit a WFP depot": the relative clause
             # after the object describes it; names in it are circumstance
             cut = self.en.relative_start(cands[0].end, scope_end)
             cands = [m for m in cands if m.start < cut]

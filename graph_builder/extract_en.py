@@ -3,8 +3,8 @@
 English news names the speaker in a handful of ways, and each has a rule here:
 
 - a subject noun phrase before the verb: "Britain condemned …", "U.S. State Department
-  spokeswoman Jane Doe said …", "France's foreign minister urged …", "Western powers, including
-  the United States and France, backed …" (one holder per coordinated actor);
+  spokeswoman Jane Doe said …", "France's foreign minister urged …", "Several governments, among
+  them Japan and Canada, endorsed …" (one holder per coordinated actor);
 - an inverted attribution after a quotation: ``"…," said Jane Doe, France's foreign minister.``;
 - ``according to X``; an appositive ("Jane Doe, a spokeswoman for the Foreign Ministry, said");
 - a pronoun or a definite description ("He also called on …", "the ministry said", "the country's
