@@ -14,6 +14,10 @@ from graph_builder.store import Store
 from tests.explorer_server import explorer_server  # noqa: F401  (a session fixture: one live server)
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
+#: Debian's Chromium, installed by .ci/run; the browser tests skip without it (never a downloaded browser).
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
 SHARED = REPO.parent / "shared"
 
 
@@ -52,3 +56,15 @@ def mawqif(tmp_path: pathlib.Path) -> Callable[..., subprocess.CompletedProcess[
         return p
 
     return run
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium driven by Playwright, one per test module."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

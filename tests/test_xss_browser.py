@@ -17,16 +17,12 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import CHROMIUM
 from tests.test_security_helpers import EGY, SYR, Hostile, hostile_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
 
 if not CHROMIUM.exists():
     pytest.skip("no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
@@ -61,14 +57,6 @@ PROBE = """() => {
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     with hostile_server(tmp_path_factory.mktemp("xss"), "--timeout", "0") as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def article_path(srv: Hostile) -> str:
