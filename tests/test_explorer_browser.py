@@ -189,8 +189,10 @@ def test_filter_by_type_and_date(page: Any) -> None:
     assert g["edges"] and all(" Condemnation " in e for e in g["edges"])
     assert "types=Condemnation" in page.url
     page.uncheck("#type-filter input[value=Condemnation]")
+    wait_js(page, "() => window.mawqifExplorer.state.types.size === 0")
     wait_graph(page)
-    # brush the timeline: drag across the last bars
+    # brush the timeline: drag across the last bars (once it has been redrawn for every type)
+    wait_js(page, "() => document.querySelectorAll('#timeline .bar').length >= 2")
     bars = page.locator("#timeline .bar")
     n = bars.count()
     assert n >= 2
