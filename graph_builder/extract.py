@@ -16,9 +16,7 @@ import re
 from bisect import bisect_left
 
 from graph_builder.clauses import (
-    _SPEECH,
     _WORD,
-    SUBJECT_WINDOW,
     _CueHit,
     _is_object,
     _word_gap,
@@ -27,7 +25,6 @@ from graph_builder.clauses import (
 from graph_builder.dates import find_dates
 from graph_builder.errors import UnsupportedLanguageError
 from graph_builder.extract_ar import (
-    _AR_BETWEEN_WORDS,
     _AR_DATELINE,
     _AR_EXCHANGE,
     _AR_MEMBER_TRIGGER,
@@ -289,49 +286,6 @@ class _Reader(ArabicReading):
         return found
 
     # -- holders ---------------------------------------------------------------------------------
-    def find_holder(self, sent: Sentence, hit: _CueHit, clause_start: int) -> tuple[str | None, str]:
-        text, lang = self.text, self.lang
-        after = [m for m in self.in_span(hit.end, sent.end) if self.actor_ok(m)]
-        before = [m for m in self.in_span(clause_start, hit.start) if self.actor_ok(m)]
-        # VSO: the subject follows the verb, with only titles and times between, and is not an object.
-        if hit.role in ("verb", "frame", "blame") and lang == "ar" and after:
-            m = after[0]
-            between = _words_between(text, hit.end, m.start, lang)
-            if len(between) <= SUBJECT_WINDOW and all(w in _AR_BETWEEN_WORDS for w in between) \
-                    and not _is_object(text, m, lang):
-                return m.key, "vso"
-        # SVO: the nearest subject before the verb in the same clause.
-        if hit.role not in ("part", "need", "eval") and before:
-            m = before[-1]
-            between = _words_between(text, m.end, hit.start, lang)
-            if lang == "ar":
-                close = len(between) <= 2
-            else:
-                raw = text[m.end:hit.start].split()
-                close = len(raw) <= 6 and all(w[:1].isupper() or w.lower().strip(",'’s") in _EN_TITLE_WORDS
-                                              or w.lower() in ("'s", "’s", "has", "have", "had", "also",
-                                                               "on", "strongly", "sharply", "firmly")
-                                              for w in raw)
-            if close and not _is_object(text, m, lang):
-                return m.key, "svo"
-        # Reported speech: "قال X إن …" / "…, X said".
-        speech = _SPEECH[lang]
-        for sm in speech.finditer(self.norm(sent).text if lang == "ar" else sent.text.lower()):
-            pos = sent.start + sm.end(1)
-            if pos > hit.start and hit.role == "part":
-                break
-            cands = [m for m in self.in_span(pos, sent.end) if self.actor_ok(m)]
-            if cands and _word_gap(text, pos, cands[0].start, lang) <= SUBJECT_WINDOW + 2 \
-                    and not _is_object(text, cands[0], lang):
-                return cands[0].key, "speech"
-        if lang == "en":
-            for m in after:
-                if _word_gap(text, hit.end, m.start, lang) <= 2 and not _is_object(text, m, lang):
-                    return m.key, "post"
-        if self.holder:
-            return self.holder, "carried"
-        return None, ""
-
     # -- targets ---------------------------------------------------------------------------------
     def find_targets(self, sent: Sentence, hit: _CueHit, scope_end: int, holder: str,
                      clause_start: int) -> tuple[str, ...]:
@@ -665,8 +619,7 @@ def _memberships(r: _Reader, sentences: tuple[Sentence, ...]) -> tuple[tuple[str
         return tuple(_ar_memberships(r, sentences))
     out: list[tuple[str, str]] = []
     for sent in sentences:
-        norm = r.norm(sent).text if r.lang == "ar" else sent.text.lower()
-        trig = _MEMBER_TRIGGER[r.lang].search(norm)
+        trig = _MEMBER_TRIGGER[r.lang].search(sent.text.lower())
         if not trig:
             continue
         ms = r.in_span(sent.start, sent.end)
