@@ -209,6 +209,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         try:
             with open(args.file, "rb") as f:
                 store.load(f, fmt=fmt, graph=graph)
+            store.ensure_edge_index()
         except OSError as e:
             raise InputError(f"cannot read: {e.strerror}", source=args.file) from None
         except QueryError as e:

@@ -11,6 +11,7 @@ workers.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from graph_builder import terms
+from graph_builder.edge_index import Row as EdgeRow
 from graph_builder.errors import InputError, MawqifError, StoreError
 from graph_builder.model import Article
 from graph_builder.parallel import ChunkResult, Extracted, extract_chunk, warm
@@ -90,7 +92,8 @@ class ArticleSink(Protocol):
 
     def article_hashes(self, graphs: Sequence[str]) -> dict[str, str]: ...
 
-    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"") -> None: ...
+    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"",
+                           edges: Iterable[EdgeRow] | None = None) -> None: ...
 
 
 class _Done:
@@ -111,6 +114,10 @@ def _decrement(counts: dict[str, int], key: str) -> None:
         counts.pop(key, None)
 
 
+#: A batch for the writer: (article IRI, N-Quads) pairs, entity descriptions, edge-index rows.
+_Batch = tuple[list[tuple[str, bytes]], bytes, "list[EdgeRow] | None"]
+
+
 class _Writer:
     """The one writer: stores batches in a thread of its own, one batch queued at most.
 
@@ -123,7 +130,7 @@ class _Writer:
         self.store = store
         self.pending = pending
         self.lock = lock
-        self.queue: queue.Queue[tuple[list[tuple[str, bytes]], bytes] | None] = queue.Queue(maxsize=1)
+        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="mawqif-writer", daemon=True)
         self.thread.start()
@@ -135,9 +142,9 @@ class _Writer:
                 return
             if self.error is not None:
                 continue
-            articles, shared = item
+            articles, shared, edges = item
             try:
-                self.store.replace_serialized(articles, shared)
+                self.store.replace_serialized(articles, shared, edges)
             except BaseException as e:  # handed to the reader, which raises it
                 self.error = e
                 continue
@@ -149,9 +156,9 @@ class _Writer:
         if self.error is not None:
             raise self.error
 
-    def put(self, articles: list[tuple[str, bytes]], shared: bytes) -> None:
+    def put(self, articles: list[tuple[str, bytes]], shared: bytes, edges: list[EdgeRow] | None) -> None:
         self._check()
-        self.queue.put((articles, shared))
+        self.queue.put((articles, shared, edges))
 
     def finish(self) -> None:
         """Wait until every batch is written; raise the writer's error, if any."""
@@ -204,6 +211,7 @@ def ingest(store: ArticleSink, items: Iterable[Article | InputError], *, base: s
     pending: dict[str, int] = {}
     lock = threading.Lock()
     batch: dict[str, bytes] = {}
+    batch_edges: dict[str, tuple[EdgeRow, ...] | None] = {}
     batch_shared: list[bytes] = []
     executor = _executor(workers) if workers > 1 else None
     writer = _Writer(store, pending, lock)
@@ -215,8 +223,11 @@ def ingest(store: ArticleSink, items: Iterable[Article | InputError], *, base: s
 
     def flush() -> None:
         if batch or batch_shared:
-            writer.put(list(batch.items()), b"".join(batch_shared))
+            counted = all(rows is not None for rows in batch_edges.values())
+            edges = [r for rows in batch_edges.values() for r in rows or ()] if counted else None
+            writer.put(list(batch.items()), b"".join(batch_shared), edges)
             batch.clear()
+            batch_edges.clear()
             batch_shared.clear()
 
     def _unpend(g: str) -> None:
@@ -232,6 +243,7 @@ def ingest(store: ArticleSink, items: Iterable[Article | InputError], *, base: s
                     del batch[r.graph]
                     _unpend(r.graph)
                 batch[r.graph] = r.body
+                batch_edges[r.graph] = r.edges
                 report.stored += 1
                 report.stances += r.stances
                 report.quads += r.quads
@@ -256,41 +268,44 @@ def ingest(store: ArticleSink, items: Iterable[Article | InputError], *, base: s
             future, done_chunk = inflight.popleft()
             take(future.result(), done_chunk)
 
-    try:
-        for chunk in _chunks(items, chunk_size):
-            todo: list[Article | InputError] = []
-            keys: dict[str, str] = {}
-            for item in chunk:
-                if isinstance(item, Article):
-                    keys[article_iri(item, base).value] = content_hash(item)
-            with lock:
-                ask = [g for g in keys if g not in pending]
-            stored = store.article_hashes(ask) if ask else {}
-            for item in chunk:
-                if isinstance(item, MawqifError) and not isinstance(item, InputError):
-                    fail(item)
-                    continue
-                if isinstance(item, Article):
-                    g = article_iri(item, base).value
-                    with lock:
-                        if g not in pending and stored.get(g) == keys[g]:
-                            report.unchanged += 1
-                            continue
-                        pending[g] = pending.get(g, 0) + 1
-                todo.append(item)
-            if todo:
-                submit(todo)
-        while inflight:
-            future, done_chunk = inflight.popleft()
-            take(future.result(), done_chunk)
-        flush()
-        writer.finish()
-    except cf.BrokenExecutor as e:   # (BrokenProcessPool; cf.process is only imported with workers)
-        raise StoreError(f"an extraction worker died: {e}") from None
-    finally:
-        writer.stop()
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+    # the embedded store sums what the whole run changes in its edge index, and applies it at the end
+    deferred = getattr(store, "deferred_index", None)
+    with deferred() if deferred is not None else contextlib.nullcontext():
+        try:
+            for chunk in _chunks(items, chunk_size):
+                todo: list[Article | InputError] = []
+                keys: dict[str, str] = {}
+                for item in chunk:
+                    if isinstance(item, Article):
+                        keys[article_iri(item, base).value] = content_hash(item)
+                with lock:
+                    ask = [g for g in keys if g not in pending]
+                stored = store.article_hashes(ask) if ask else {}
+                for item in chunk:
+                    if isinstance(item, MawqifError) and not isinstance(item, InputError):
+                        fail(item)
+                        continue
+                    if isinstance(item, Article):
+                        g = article_iri(item, base).value
+                        with lock:
+                            if g not in pending and stored.get(g) == keys[g]:
+                                report.unchanged += 1
+                                continue
+                            pending[g] = pending.get(g, 0) + 1
+                    todo.append(item)
+                if todo:
+                    submit(todo)
+            while inflight:
+                future, done_chunk = inflight.popleft()
+                take(future.result(), done_chunk)
+            flush()
+            writer.finish()
+        except cf.BrokenExecutor as e:   # (BrokenProcessPool; cf.process is only imported with workers)
+            raise StoreError(f"an extraction worker died: {e}") from None
+        finally:
+            writer.stop()
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
     report.seconds = time.perf_counter() - t0
     if on_progress:
         on_progress(report)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph_builder import terms
+from graph_builder.edge_index import Row as EdgeRow
 from graph_builder.errors import InputError, MawqifError
 from graph_builder.extract import extract
 from graph_builder.model import Article
@@ -42,6 +43,8 @@ class Extracted:
     quads: int              #: quads in the article's graph, the commit quad included
     stances: int
     content_hash: str
+    #: its stances counted for the edge index (None: the store counts them from ``body``)
+    edges: tuple[EdgeRow, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def extract_one(article: Article, *, base: str = terms.DEFAULT_BASE,
     data = ox.serialize(body, format=NQ) if body else b""
     hash_value = next((q.object.value for q in body
                        if q.predicate == terms.MQ_CONTENT_HASH and isinstance(q.object, ox.Literal)), "")
-    return (Extracted(built.graph.value, data or b"", len(body) + 1, stances, hash_value),
+    return (Extracted(built.graph.value, data or b"", len(body) + 1, stances, hash_value, built.edges),
             built.shared)
 
 

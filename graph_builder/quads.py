@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from graph_builder import __version__, terms
+from graph_builder.edge_index import Row as EdgeRow
 from graph_builder.gazetteer import Gazetteer, default_gazetteer
 from graph_builder.model import Article, EntityInfo, Extraction, Stance
 from graph_builder.store import ArticleGraph
@@ -180,8 +181,16 @@ def build_article_graph(x: Extraction, *, base: str = terms.DEFAULT_BASE,
         add(iri(org), terms.MQ_FOUNDED, date_literal(when))
         used.add(org)
 
+    edges: dict[str, list[EdgeRow]] | None = {}
     for st in x.stances:
         s = stance_iri(a, st, base)
+        if edges is not None:
+            if s.value in edges:  # two stances share an IRI: their quads merge; let the store count them
+                edges = None
+            else:
+                day = (st.stated_on or art.published or "")[:10] or None
+                holder, type_iri = iri(st.holder).value, terms.STANCE_TYPE_IRI[st.type].value
+                edges[s.value] = [(holder, type_iri, iri(t).value, day, 1) for t in dict.fromkeys(st.targets)]
         used.add(st.holder)
         used.update(st.targets)
         add(s, terms.RDF_TYPE, terms.MQ_STANCE)
@@ -208,5 +217,6 @@ def build_article_graph(x: Extraction, *, base: str = terms.DEFAULT_BASE,
         add(s, terms.PROV_WAS_GENERATED_BY, run)
 
     shared = tuple(describe_entities(sorted(used), gaz, base))
-    return ArticleGraph(graph=a, quads=tuple(dict.fromkeys(out)), shared=shared)
+    rows = None if edges is None else tuple(r for rs in edges.values() for r in rs)
+    return ArticleGraph(graph=a, quads=tuple(dict.fromkeys(out)), shared=shared, edges=rows)
 

@@ -24,14 +24,16 @@ import os
 import re
 import threading
 import urllib.parse
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
 from graph_builder import terms
+from graph_builder.edge_index import Row as EdgeRow
 from graph_builder.errors import QueryError, StoreError
-from graph_builder.store import Stats, count_contents, export_quads, first_int
+from graph_builder.export import export_quads
+from graph_builder.store import Stats, count_contents, first_int
 
 __all__ = ["GraphStore", "SparqlStore", "bind_values", "is_remote", "open_store"]
 
@@ -45,7 +47,8 @@ class GraphStore(Protocol):
 
     def article_hashes(self, graphs: Sequence[str]) -> dict[str, str]: ...
 
-    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"") -> None: ...
+    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"",
+                           edges: Iterable[EdgeRow] | None = None) -> None: ...
 
     def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, Any] | None = None,
               union: bool = True) -> Any: ...
@@ -238,8 +241,11 @@ class SparqlStore:
         self._check(resp, f"POST <{graph}>")
         resp.read()
 
-    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"") -> None:
-        """Merge ``shared`` (N-Quads) into its graphs, then PUT each article's graph whole."""
+    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"",
+                           edges: Iterable[EdgeRow] | None = None) -> None:
+        """Merge ``shared`` (N-Quads) into its graphs, then PUT each article's graph whole.
+
+        ``edges`` is ignored: an external store keeps no edge index (the explorer counts stances)."""
         if shared:
             by_graph: dict[str, list[ox.Triple]] = {}
             for q in ox.parse(shared, format=ox.RdfFormat.N_QUADS):

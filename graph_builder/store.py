@@ -26,19 +26,20 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph_builder import terms
+from graph_builder.edge_index import EdgeIndex, Tally, combine, tally, tally_quads
+from graph_builder.edge_index import Row as EdgeRow
 from graph_builder.errors import QueryError, StoreError, StoreLockedError
+from graph_builder.export import EXPORT_FORMATS as EXPORT_FORMATS  # re-exported (cli, server)
+from graph_builder.export import export_store
+
+#: Article batches up to this many bytes of N-Quads are written in one transaction, larger ones
+#: bulk-loaded (bodies first, then the commit records in a transaction). ``$MAWQIF_TRANSACTION_BYTES``
+#: changes it (0: always bulk-load; the crash tests use it to kill a server mid bulk load).
+TRANSACTION_BYTES = int(os.environ.get("MAWQIF_TRANSACTION_BYTES", 1 << 20))
 
 #: File in the store folder that names the process holding the store for writing.
 HOLDER_FILE = "mawqif-holder.json"
 
-EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -72,6 +73,22 @@ class ArticleGraph:
     quads: tuple[ox.Quad, ...]
     #: quads for graphs other than the article's own (entity descriptions), merged idempotently
     shared: tuple[ox.Quad, ...] = ()
+    #: its stances counted for the edge index (None: count them from ``quads``)
+    edges: tuple[EdgeRow, ...] | None = None
+
+
+class _PendingIndex:
+    """What article writes inside :meth:`Store.deferred_index` changed, not yet in the edge index."""
+
+    def __init__(self) -> None:
+        self.removed: Tally = {}
+        self.added: Tally = {}
+        self.graphs: set[str] = set()
+
+    def add(self, removed: Tally, added: Tally, graphs: Sequence[ox.NamedNode]) -> None:
+        self.removed = combine([self.removed, removed]) if removed else self.removed
+        self.added = combine([self.added, added])
+        self.graphs.update(g.value for g in graphs)
 
 
 def _holder_message(path: pathlib.Path) -> str:
@@ -105,8 +122,11 @@ class Store:
         self.base = base
         self.read_only = read_only
         self._holder_written = False
+        self._pending: _PendingIndex | None = None
         if self.path is None:
             self._store = ox.Store()
+            self.edge_index = EdgeIndex(self._store, base)
+            self.edge_index.rebuild()
             return
         try:
             if read_only:
@@ -121,6 +141,7 @@ class Store:
             if isinstance(e, (PermissionError, FileExistsError, NotADirectoryError)):
                 raise StoreError(f"cannot open the store {self.path}: {e.strerror or e}") from None
             raise StoreError(f"cannot open the store {self.path}{_os_hint(text)}: {text}") from None
+        self.edge_index = EdgeIndex(self._store, base)
         if not read_only:
             self._write_holder(command, url)
             self._remove_bulk_leftovers()
@@ -148,6 +169,7 @@ class Store:
         if self._holder_written and self.path is not None:
             with contextlib.suppress(OSError):
                 (self.path / HOLDER_FILE).unlink()
+        del self.edge_index  # it holds the pyoxigraph store too
         del self._store
         self._store = None  # type: ignore[assignment]
 
@@ -177,7 +199,8 @@ class Store:
                     leftover.unlink()
 
     def recover(self) -> list[str]:
-        """Remove article graphs whose commit record is missing (an interrupted load)."""
+        """Remove article graphs whose commit record is missing (an interrupted load), and rebuild the
+        edge index if it is missing or an update of it was interrupted."""
         removed = []
         for g in list(self._store.named_graphs()):
             if not self._is_article_graph(g):
@@ -186,10 +209,89 @@ class Store:
             if commit not in self._store:
                 self._store.remove_graph(g)
                 removed.append(g.value)
+        self.ensure_edge_index()
         return removed
+
+    def ensure_edge_index(self) -> None:
+        """Rebuild the edge index unless it is complete and no update of it was interrupted."""
+        if not self.edge_index.is_sound():
+            self.edge_index.rebuild()
+
+    def _written(self, graphs: Sequence[ox.NamedNode], write: Callable[[], None],
+                 added: Callable[[], Tally]) -> None:
+        """Run ``write``, which replaces the given article graphs with what ``added`` counts, and keep
+        the edge index exact: what the old graphs held is subtracted, what the new ones hold added
+        (at once, or at the end of a :meth:`deferred_index` block)."""
+        index = self.edge_index if self.edge_index.is_complete() else None
+        if index is None:
+            write()
+            return
+        pending = self._pending
+        if pending is not None and any(g.value in pending.graphs for g in graphs):
+            self._apply_pending()  # written twice in one block: count the first version in first
+            pending = self._pending
+        if pending is None:
+            index.begin()
+        removed = index.tally_articles([g for g in graphs if self._store.contains_named_graph(g)])
+        write()
+        if pending is None:
+            index.apply(removed, added())
+        else:
+            pending.add(removed, added(), graphs)
+
+    @contextlib.contextmanager
+    def changing_graph(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Iterator[None]:
+        """Around a write to one graph made by other means (the Graph Store Protocol): the edge index
+        follows it (what the graph held before is subtracted, what it holds after is added)."""
+        index = self.edge_index if self.edge_index.is_complete() else None
+        if index is None or not isinstance(graph, ox.NamedNode):
+            yield   # stances outside named graphs are not counted (edge-index-all.rq)
+            return
+        index.begin()
+        removed = index.tally_articles([graph] if self._store.contains_named_graph(graph) else [])
+        try:
+            yield
+        finally:   # a failed write may still have changed something: count what is there now
+            index.apply(removed, index.tally_articles([graph] if self._store.contains_named_graph(graph) else []))
+
+    def changed_anywhere(self) -> None:
+        """After a write the edge index cannot follow (a SPARQL Update): count it again."""
+        self.edge_index.rebuild()
+
+    @contextlib.contextmanager
+    def deferred_index(self) -> Iterator[None]:
+        """Within the block, what article writes change in the edge index is summed in memory and
+        applied once at the end (``mawqif ingest``: each edge is then read and written once per run,
+        not once per batch). A crash inside the block leaves the index marked as updating, and it
+        is rebuilt when the store is next opened for writing."""
+        if self._pending is not None or not self.edge_index.is_complete():
+            yield
+            return
+        self.edge_index.begin()
+        self._pending = _PendingIndex()
+        try:
+            yield
+        finally:
+            self._apply_pending(again=False)
+
+    def _apply_pending(self, again: bool = True) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.edge_index.apply(pending.removed, pending.added)
+        if again:
+            self.edge_index.begin()
+            self._pending = _PendingIndex()
 
     def replace_articles(self, articles: Sequence[ArticleGraph]) -> None:
         """Store each article's graph, replacing any earlier version; each is whole or absent."""
+        def added() -> Tally:
+            if all(a.edges is not None for a in articles):
+                return tally(r for a in articles for r in a.edges or ())
+            return tally_quads(q for a in articles for q in a.quads)
+
+        self._written([a.graph for a in articles], lambda: self._replace_articles(articles), added)
+
+    def _replace_articles(self, articles: Sequence[ArticleGraph]) -> None:
         try:
             for a in articles:
                 if self._store.contains_named_graph(a.graph):
@@ -204,22 +306,40 @@ class Store:
             raise StoreError(f"writing to the store {self.path or '(memory)'} failed{_os_hint(str(e))}: {e}; "
                              "articles not written are absent and are stored by ingesting again") from None
 
-    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"") -> None:
+    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"",
+                           edges: Iterable[EdgeRow] | None = None) -> None:
         """:meth:`replace_articles` for articles already serialised (``mawqif ingest --workers``).
 
         ``articles``: (article IRI, N-Quads of its graph without the commit quad); ``shared``:
-        N-Quads for other graphs (entity descriptions), merged. The same commit protocol: the
-        bodies are bulk-loaded, then every article's commit quad is added in one transaction.
+        N-Quads for other graphs (entity descriptions), merged; ``edges``: the articles' stances
+        counted for the edge index (else they are counted from the N-Quads). The same commit
+        protocol: the bodies are bulk-loaded, then every article's commit quad is added in one
+        transaction.
         """
+        graphs = [ox.NamedNode(g) for g, _ in articles]
+        def added() -> Tally:
+            if edges is not None:
+                return tally(edges)
+            return tally_quads(ox.parse(b"".join(body for _, body in articles), format=ox.RdfFormat.N_QUADS,
+                                        lenient=True))
+
+        self._written(graphs, lambda: self._replace_serialized(graphs, articles, shared), added)
+
+    def _replace_serialized(self, graphs: Sequence[ox.NamedNode], articles: Sequence[tuple[str, bytes]],
+                            shared: bytes) -> None:
         try:
-            graphs = [ox.NamedNode(g) for g, _ in articles]
             for g in graphs:
                 if self._store.contains_named_graph(g):
                     self._store.remove_graph(g)
             data = b"".join([shared, *(body for _, body in articles)])
-            if data:
-                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
-            self._store.extend([ox.Quad(g, terms.RDF_TYPE, terms.MQ_ARTICLE, g) for g in graphs])
+            commits = [ox.Quad(g, terms.RDF_TYPE, terms.MQ_ARTICLE, g) for g in graphs]
+            if len(data) <= TRANSACTION_BYTES:
+                # small (a server's POST): one transaction, so readers see the articles whole at once,
+                # and cheaper than a bulk load, which writes files of its own
+                self._store.extend([*ox.parse(data, format=ox.RdfFormat.N_QUADS, lenient=True), *commits])
+                return
+            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            self._store.extend(commits)
         except OSError as e:
             raise StoreError(f"writing to the store {self.path or '(memory)'} failed{_os_hint(str(e))}: {e}; "
                              "articles not written are absent and are stored by ingesting again") from None
@@ -235,7 +355,9 @@ class Store:
 
     def load(self, data: IO[bytes] | bytes | str, *, fmt: ox.RdfFormat, graph: ox.NamedNode,
              base_iri: str | None = None) -> None:
-        """Add an RDF document to a named graph (``mawqif load``)."""
+        """Add an RDF document to a named graph (``mawqif load``); the edge index is rebuilt by
+        :meth:`ensure_edge_index` (the document may hold stances)."""
+        self.edge_index.invalidate()
         try:
             self._store.load(data, format=fmt, base_iri=base_iri, to_graph=graph)
         except SyntaxError as e:
@@ -264,28 +386,16 @@ class Store:
         return iter(self._store.quads_for_pattern(None, None, None, None))
 
     def export(self, output: IO[bytes], fmt: str = "turtle") -> None:
-        """Write the whole graph, streamed: dataset formats keep graphs, the others merge them."""
-        export_quads(self.quads, output, fmt, self.base)
+        """Write the whole graph, streamed: dataset formats keep graphs, the others merge them
+        (:mod:`graph_builder.export`; derived graphs such as the edge index are left out)."""
+        export_store(self._store, output, fmt, self.base)
 
     def stats(self) -> Stats:
         articles, stances, entities = count_contents(self.query)
-        return Stats(articles=articles, stances=stances, entities=entities, triples=len(self._store),
-                     graphs=sum(1 for _ in self._store.named_graphs()))
-
-
-def export_quads(quads: Callable[[], Iterable[ox.Quad]], output: IO[bytes], fmt: str, base: str) -> None:
-    """Serialise a store's quads, streamed, in an export format; triple formats merge the graphs.
-
-    Shared by the embedded and the remote store, so both export the same bytes for the same data.
-    """
-    try:
-        rdf_format = EXPORT_FORMATS[fmt]
-    except KeyError:
-        raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
-    data: Iterable[ox.Quad] | Iterable[ox.Triple] = quads()
-    if not rdf_format.supports_datasets:
-        data = (q.triple for q in quads())
-    ox.serialize(data, output, rdf_format, prefixes=terms.export_prefixes(base))
+        index = first_int(self.query("SELECT (COUNT(*) AS ?n) ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                                     substitutions={ox.Variable("g"): self.edge_index.graph}, union=False))
+        return Stats(articles=articles, stances=stances, entities=entities, triples=len(self._store) - index,
+                     graphs=sum(1 for g in self._store.named_graphs() if g != self.edge_index.graph))
 
 
 def first_int(results: Any) -> int:
@@ -304,8 +414,10 @@ def count_contents(query: Callable[[str], Any]) -> tuple[int, int, int]:
         return first_int(query(q))
 
     classes = " ".join(f"<{iri.value}>" for iri in terms.ENTITY_CLASS_IRI.values())
-    return (count("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a mq:Article }"),
-            count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a mq:Stance }"),
+    # COUNT(*) not COUNT(DISTINCT): the union default graph has each triple once, and DISTINCT
+    # would hash two million stances on a large store
+    return (count("SELECT (COUNT(*) AS ?n) WHERE { ?a a mq:Article }"),
+            count("SELECT (COUNT(*) AS ?n) WHERE { ?s a mq:Stance }"),
             count(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c }}"))
 
 

@@ -72,6 +72,9 @@ MQ_PERSON = _mq("Person")
 MQ_STANCE_TYPE_CLASS = _mq("StanceType")
 MQ_PRINCIPLE_CLASS = _mq("Principle")
 MQ_EXTRACTION_RUN = _mq("ExtractionRun")
+MQ_EDGE_INDEX = _mq("EdgeIndex")
+MQ_STANCE_EDGE = _mq("StanceEdge")
+MQ_STANCE_EDGE_PERIOD = _mq("StanceEdgePeriod")
 
 # ---------------------------------------------------------------------------------------------
 # mq: object properties
@@ -86,6 +89,10 @@ MQ_HAS_MEMBER = _mq("hasMember")
 MQ_PART_OF = _mq("partOf")
 MQ_LOCATION = _mq("location")
 MQ_PARTY = _mq("party")
+MQ_EDGE_HOLDER = _mq("edgeHolder")
+MQ_EDGE_TYPE = _mq("edgeType")
+MQ_EDGE_TARGET = _mq("edgeTarget")
+MQ_PERIOD_OF = _mq("periodOf")
 
 # ---------------------------------------------------------------------------------------------
 # mq: datatype properties
@@ -110,6 +117,11 @@ MQ_CONTENT_HASH = _mq("contentHash")
 MQ_SOFTWARE_VERSION = _mq("softwareVersion")
 MQ_PLOVER_CATEGORY = _mq("ploverCategory")
 MQ_RELATED_CAMEO_CODE = _mq("relatedCameoCode")
+MQ_STANCE_COUNT = _mq("stanceCount")
+MQ_FIRST_DAY = _mq("firstDay")
+MQ_LAST_DAY = _mq("lastDay")
+MQ_PERIOD = _mq("period")
+MQ_INDEX_UPDATING = _mq("indexUpdating")
 
 # ---------------------------------------------------------------------------------------------
 # mq: datatypes and concept schemes
@@ -250,6 +262,14 @@ def entities_graph(base: str = DEFAULT_BASE) -> NamedNode:
     return NamedNode(f"{base}graph/entities")
 
 
+def edges_graph(base: str = DEFAULT_BASE) -> NamedNode:
+    """The named graph of the derived edge index (``<base>graph/edges``; see :mod:`graph_builder.edge_index`).
+
+    It is a cache computed from the article graphs: exports leave it out.
+    """
+    return NamedNode(f"{base}graph/edges")
+
+
 #: Path segments of instance IRIs under the base, by what they name (``<base>state/SYR``).
 INSTANCE_PATHS: dict[str, str] = {
     "article": "article/", "stance": "stance/", "run": "run/", "state": "state/",
@@ -274,16 +294,18 @@ _SKOS_CONCEPT_SCHEME = NamedNode(SKOS + "ConceptScheme")
 CLASSES: tuple[NamedNode, ...] = (
     MQ_ARTICLE, MQ_ENTITY, MQ_ACTOR, MQ_STATE, MQ_ORGANISATION, MQ_ARMED_GROUP, MQ_CONFLICT,
     MQ_REGION, MQ_STANCE, MQ_PERSON, MQ_STANCE_TYPE_CLASS, MQ_PRINCIPLE_CLASS, MQ_EXTRACTION_RUN,
+    MQ_EDGE_INDEX, MQ_STANCE_EDGE, MQ_STANCE_EDGE_PERIOD,
 )
 OBJECT_PROPERTIES: tuple[NamedNode, ...] = (
     MQ_HOLDER, MQ_STANCE_TYPE, MQ_TARGET, MQ_PRINCIPLE, MQ_MENTIONS,
     MQ_MEMBER_OF, MQ_HAS_MEMBER, MQ_PART_OF, MQ_LOCATION, MQ_PARTY,
+    MQ_EDGE_HOLDER, MQ_EDGE_TYPE, MQ_EDGE_TARGET, MQ_PERIOD_OF,
 )
 DATATYPE_PROPERTIES: tuple[NamedNode, ...] = (
     MQ_EVIDENCE, MQ_EVIDENCE_START, MQ_EVIDENCE_END, MQ_CUE, MQ_CUE_START, MQ_CUE_END, MQ_RULE,
     MQ_SPOKESPERSON, MQ_CONFIDENCE, MQ_DATE, MQ_STATED_ON, MQ_FOUNDED, MQ_MENTIONS_DATE,
     MQ_ISO_CODE, MQ_TEXT, MQ_SOURCE, MQ_CONTENT_HASH, MQ_SOFTWARE_VERSION, MQ_PLOVER_CATEGORY,
-    MQ_RELATED_CAMEO_CODE,
+    MQ_RELATED_CAMEO_CODE, MQ_STANCE_COUNT, MQ_FIRST_DAY, MQ_LAST_DAY, MQ_PERIOD, MQ_INDEX_UPDATING,
 )
 DATATYPES: tuple[NamedNode, ...] = (MQ_CAMEO_CODE, MQ_PARTIAL_DATE)
 CONCEPT_SCHEMES: tuple[NamedNode, ...] = (MQ_STANCE_TYPES, MQ_PRINCIPLES)

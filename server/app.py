@@ -39,7 +39,7 @@ import queries as named_queries
 from graph_builder import __version__, terms
 from graph_builder.errors import InputError, MawqifError, QueryError
 from graph_builder.store import EXPORT_FORMATS, Store
-from server.executor import ROWS, InProcessRunner, QueryAnswer, QueryJob, Runner
+from server.executor import ROWS, GroupCommit, InProcessRunner, QueryAnswer, QueryJob, Runner
 from server.explorer import CSP
 from server.protocol import (
     GRAPH_MEDIA,
@@ -148,6 +148,8 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
     if runner is None:
         runner = InProcessRunner(ox_store, terms.PREFIXES)
     app.extensions["mawqif.runner"] = runner
+    articles_sink = GroupCommit(store, runner)   # concurrent POST /api/articles share one write
+    app.extensions["mawqif.articles"] = articles_sink
     stances_query = (_SERVER_QUERIES / "article-stances.rq").read_text(encoding="utf-8")
 
     # -- errors, headers -------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
     # -- pages -----------------------------------------------------------------------------------
     # The graph explorer (server/explorer) serves "/", "/query", "/analytics", "/id/…" and its APIs.
     from server.explorer import create_blueprint
-    app.register_blueprint(create_blueprint(store, base))
+    app.register_blueprint(create_blueprint(store, base, runner.reading))
 
     # -- SPARQL 1.1 Protocol ---------------------------------------------------------------------
     def body_text() -> str:
@@ -304,6 +306,9 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                 raise QueryError(str(e)) from None
             except RuntimeError as e:   # the update's own failure, e.g. CLEAR of a graph that does not exist
                 raise QueryError(f"the update failed (nothing was changed): {e}") from None
+            # an update may change stances anywhere: the edge index is counted again (seconds to
+            # minutes on a large store, during which other writes wait)
+            store.changed_anywhere()
         return Response(status=204)
 
     @app.route("/sparql", methods=["GET", "POST"])
@@ -443,15 +448,17 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                 if media is None:
                     return error(406, "the whole store is served as application/trig or application/n-quads")
                 return export_dataset(media)
-            if not graph_exists(g):
-                return error(404, f"no graph <{getattr(g, 'value', '')}> in the store")
             media = graph_media(request.accept_mimetypes)
+            with runner.reading():   # a snapshot between two writes (never half an article)
+                exists = graph_exists(g)
+                stored = ox_store.quads_for_pattern(None, None, None, g)
+            if not exists:
+                return error(404, f"no graph <{getattr(g, 'value', '')}> in the store")
             if media is None:
                 return error(406, "no acceptable media type for a graph; offered: " + ", ".join(GRAPH_MEDIA))
             fmt = ox.RdfFormat.from_media_type(media)
             assert fmt is not None
             buf = io.BytesIO()
-            stored = ox_store.quads_for_pattern(None, None, None, g)
             if fmt.supports_datasets:
                 ox.serialize((ox.Quad(q.subject, q.predicate, q.object) for q in stored), buf, fmt,
                              prefixes=terms.PREFIXES)
@@ -464,7 +471,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                 return error(400, "DELETE needs ?graph=IRI or ?default")
             if not graph_exists(g):
                 return error(404, f"no graph <{getattr(g, 'value', '')}> in the store")
-            with runner.writing():
+            with runner.writing(), store.changing_graph(g):
                 if isinstance(g, ox.DefaultGraph):
                     ox_store.clear_graph(g)
                 else:
@@ -477,7 +484,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
             g = ox.NamedNode(f"{request.url_root}store/{uuid.uuid4().hex}")
             location = g.value
         quads = read_rdf(g)
-        with runner.writing():
+        with runner.writing(), store.changing_graph(g):
             existed = graph_exists(g)
             if request.method == "PUT" and existed:
                 ox_store.clear_graph(g)
@@ -527,8 +534,8 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                               "application/json or several as application/x-ndjson (JSON Lines)")
         if not items:
             return error(400, "no article in the request")
-        with runner.writing():
-            report = ingest(store, items, base=base, generated_at=extraction_time())
+        # extraction runs here, unlocked; only the store write takes the write side (GroupCommit)
+        report = ingest(articles_sink, items, base=base, generated_at=extraction_time())
         errors = [str(e) for e in report.errors]
         if not report.stored and not report.unchanged:
             return error(400, "; ".join(errors) or "no article stored", errors=errors)

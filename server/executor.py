@@ -1,20 +1,24 @@
-"""Running SPARQL queries with a time limit that really stops them.
+"""Running SPARQL queries with a time limit that really stops them, while writes go on.
 
 pyoxigraph cannot cancel a running query, so a query that must be stoppable runs in a worker
-process (:class:`WorkerPool`): each worker opens the store read-only, runs the query *and
-serialises the whole answer*, then sends the bytes back. The request thread waits at most the
-time limit; past it the worker is killed (SIGKILL: the query does not run on), a fresh worker
-takes its place, and the client gets a JSON error, never a 200 with a truncated body.
+process (:class:`WorkerPool`): each worker runs queries on a read-only view of the store, *serialises
+the whole answer*, then sends the bytes back. The request thread waits at most the time limit; past
+it the worker is killed (SIGKILL: the query does not run on), a fresh worker takes its place, and
+the client gets a JSON error, never a 200 with a truncated body.
 
-Writes happen only in the server process, which holds the store for writing. A reader-writer
-lock (:class:`ReadWriteLock`) keeps queries and writes apart: a write waits for the running
-queries (each bounded by the time limit), and every write bumps a generation counter, so each
-worker reopens its read-only view of the store before its next query. A read-only RocksDB view
-of a store another process writes to is only safe between writes, which is what the lock and
-the reopen give.
+Writes happen only in the server process, which holds the store for writing, and never wait for
+queries. A read-only RocksDB view is a snapshot of the store's files as they were when it was
+opened, so what matters is *when* a view is opened: never during a write (a write is a bulk load
+then the commit records, so a view opened in between would show articles without their commit
+record). The reader-writer lock (:class:`ReadWriteLock`) therefore covers the opening of a view
+(tens of ms) and each write, not the queries: a worker whose view is older than the last completed
+write opens a new one before its next query, so it sees every write answered before the query was
+sent and nothing of a write still running. The writer's background compactions may remove files
+under an open view; the worker then reports the view stale, and the job runs again on a new one.
+Concurrent ``POST /api/articles`` requests share one store write (:class:`GroupCommit`).
 
 :class:`InProcessRunner` runs queries in the calling thread (no time limit): for an in-memory
-store, or ``--timeout 0``.
+store, or ``--timeout 0``; there queries hold the read side for their whole run.
 """
 from __future__ import annotations
 
@@ -23,16 +27,20 @@ import io
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os
-import queue
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from graph_builder.errors import MawqifError, QueryError
+
+if TYPE_CHECKING:
+    from graph_builder.edge_index import Row as EdgeRow
+    from graph_builder.ingest import ArticleSink
 
 #: SPARQL results media type → pyoxigraph format (SELECT/ASK)
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -161,43 +169,67 @@ def _rows(results: Any, max_rows: int) -> tuple[tuple[str, ...], tuple[tuple[Any
 
 # -- the reader-writer lock ------------------------------------------------------------------------
 class ReadWriteLock:
-    """Many readers or one writer; a waiting writer holds back new readers (no writer starvation)."""
+    """Many readers or one writer, granted in arrival order, so neither side starves.
+
+    A writer waits for the readers ahead of it; readers that come after a waiting writer wait for
+    it; readers queued behind a writer all enter together when it is done. ``read`` takes a
+    time-out (``ServerBusyError`` past it).
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._readers = 0
         self._writer = False
-        self._waiting_writers = 0
+        self._queue: deque[list[Any]] = deque()   # waiters: [is_writer, granted]
+
+    def _grant(self) -> None:
+        while self._queue and not self._writer:
+            head = self._queue[0]
+            if head[0]:
+                if self._readers:
+                    break
+                self._writer = True
+            else:
+                self._readers += 1
+            head[1] = True
+            self._queue.popleft()
+        self._cond.notify_all()
+
+    def _acquire(self, writer: bool, timeout: float | None) -> bool:
+        with self._cond:
+            me = [writer, False]
+            self._queue.append(me)
+            self._grant()
+            if self._cond.wait_for(lambda: me[1], timeout):
+                return True
+            self._queue.remove(me)
+            self._grant()
+            return False
+
+    def _release(self, writer: bool) -> None:
+        with self._cond:
+            if writer:
+                self._writer = False
+            else:
+                self._readers -= 1
+            self._grant()
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            while self._writer or self._waiting_writers:
-                self._cond.wait()
-            self._readers += 1
+    def read(self, timeout: float | None = None) -> Iterator[None]:
+        if not self._acquire(False, timeout):
+            raise ServerBusyError("the server is busy writing; try again later")
         try:
             yield
         finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
+            self._release(False)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
-        with self._cond:
-            self._waiting_writers += 1
-            try:
-                while self._writer or self._readers:
-                    self._cond.wait()
-            finally:
-                self._waiting_writers -= 1
-            self._writer = True
+        self._acquire(True, None)
         try:
             yield
         finally:
-            with self._cond:
-                self._writer = False
-                self._cond.notify_all()
+            self._release(True)
 
 
 # -- runners ---------------------------------------------------------------------------------------
@@ -208,25 +240,40 @@ class Runner:
 
     def __init__(self) -> None:
         self.lock = ReadWriteLock()
+        self.generation = 0   # completed writes (for the worker processes' views)
 
     def run(self, job: QueryJob) -> QueryAnswer:
         raise NotImplementedError
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
+        """Exclusive: no other write and no reader of the kind the runner guards (see its class)."""
         with self.lock.write():
-            yield
-            self.changed()
+            try:
+                yield
+            finally:   # even a failed write may have changed something
+                self.generation += 1
 
-    def changed(self) -> None:
-        """The store was written to."""
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """For reads in the server process: hold this while *calling* ``query`` or ``quads_for_pattern``
+        on the store (pyoxigraph takes its snapshot then; the results may be read afterwards): the
+        snapshot then shows the store between two writes, never an article without its commit
+        record. Waits at most the query time limit for a write to finish."""
+        with self.lock.read(timeout=self.timeout or None):
+            yield
 
     def close(self) -> None:
         """Stop the workers."""
 
 
 class InProcessRunner(Runner):
-    """Queries in the request thread, without a time limit."""
+    """Queries in the request thread, without a time limit.
+
+    Each query holds the read side of the lock for its whole run: a query in the process that
+    writes sees the store as it is, and a write (bulk load, then commit records) is not one
+    transaction, so writes wait for running queries here.
+    """
 
     def __init__(self, store: ox.Store, prefixes: Mapping[str, str]) -> None:
         super().__init__()
@@ -239,39 +286,94 @@ class InProcessRunner(Runner):
 
 
 def _vanished_files(e: BaseException) -> bool:
-    text = str(e)
-    return "IO error" in text or "No such file" in text or "Corruption" in text
+    """A RocksDB error from files removed under a read-only view (compaction), not a real fault:
+    ``Corruption: IO error: No such file or directory: While open a file for random read: …/000042.sst``."""
+    return isinstance(e, FileNotFoundError) or "No such file or directory" in str(e)
 
 
-def _worker_main(path: str, prefixes: dict[str, str], generation: Any, conn: mpc.Connection) -> None:
-    """A worker process: read-only store, one job at a time, reopened after every write."""
+def _version_files(path: str) -> tuple[str, int, int]:
+    """(MANIFEST name, size, mtime) of the store: RocksDB appends to the MANIFEST before it removes a
+    file (a flushed WAL, a compacted SST), so the same state before and after an open means no flush
+    or compaction was installed meanwhile. No ``CURRENT``: not a store (``FileNotFoundError``)."""
+    with open(os.path.join(path, "CURRENT"), encoding="ascii") as f:
+        manifest = f.read().strip()
+    try:
+        st = os.stat(os.path.join(path, manifest))
+    except FileNotFoundError:   # replaced by a new MANIFEST meanwhile: differs from the next look
+        return manifest, -1, -1
+    return manifest, st.st_size, st.st_mtime_ns
+
+
+#: tries of a worker to open a view while the writer's background work changes the store's files
+OPEN_TRIES = 20
+
+
+def open_view(path: str) -> tuple[ox.Store, int]:
+    """A read-only view of the store at ``path``, opened while its files stood still, and the number
+    of opens thrown away first.
+
+    The caller guarantees that no write runs meanwhile (the read side of the server's lock); the
+    writer's background flushes and compactions may still run, so an open that overlapped one (the
+    MANIFEST moved) or tripped over a file it removed is thrown away and done again.
+    """
+    last: BaseException | None = None
+    for attempt in range(OPEN_TRIES):
+        before = _version_files(path)
+        try:
+            view = ox.Store.read_only(path)
+        except (OSError, RuntimeError) as e:
+            if not _vanished_files(e):
+                raise
+            last = e
+        else:
+            if before[1] >= 0 and _version_files(path) == before:
+                return view, attempt
+            del view
+        time.sleep(0.005 * min(attempt + 1, 4))
+    raise ServerBusyError(f"the store's files kept changing while a query worker opened it; try again "
+                          f"({last or 'the MANIFEST moved on every try'})")
+
+
+def _worker_main(path: str, prefixes: dict[str, str], conn: mpc.Connection) -> None:
+    """A worker process: opens a read-only view when told to, runs jobs on it.
+
+    Says ``("ready",)`` once started. Messages: ``("open",)`` → ``("opened", opens thrown away)``;
+    ``("job", QueryJob)`` → ``("ok", QueryAnswer)``, ``("error", status, message)``, or
+    ``("stale", message)`` when files vanished under the view (the server reopens it and sends the
+    job again); ``None`` → exit.
+    """
     import signal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the server stops workers itself
+    if threading.current_thread() is threading.main_thread():   # (a thread in the tests)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # the server stops workers itself
     store: ox.Store | None = None
-    seen = -1
+    try:
+        conn.send(("ready",))
+    except OSError:
+        return
     while True:
         try:
-            job = conn.recv()
+            msg = conn.recv()
         except (EOFError, OSError):
-            return
-        if job is None:
+            return   # the server is gone
+        if msg is None:
             return
         try:
-            if store is None or generation.value != seen:
-                seen = generation.value
+            if msg[0] == "open":
+                store = None   # close the old view first (memory, file handles)
+                store, retried = open_view(path)
+                conn.send(("opened", retried))
+                continue
+            if store is None:
+                conn.send(("stale", "no view open"))
+                continue
+            try:
+                answer = run_query(store, msg[1], prefixes)
+            except (OSError, RuntimeError) as e:
+                if not _vanished_files(e):
+                    raise
                 store = None
-                store = ox.Store.read_only(path)
-            for attempt in range(3):
-                try:
-                    answer: Any = run_query(store, job, prefixes)
-                    break
-                except (OSError, RuntimeError) as e:
-                    # the writer's background compaction may have removed files under this view
-                    # (RocksDB reports "IO error: No such file" as a RuntimeError "Corruption"): reopen
-                    if attempt == 2 or not (isinstance(e, OSError) or _vanished_files(e)):
-                        raise
-                    time.sleep(0.05 * (attempt + 1))   # let the compaction finish its file switch
-                    store = ox.Store.read_only(path)
+                conn.send(("stale", f"{type(e).__name__}: {e}"))
+                continue
             conn.send(("ok", answer))
         except MawqifError as e:
             conn.send(("error", e.status, str(e)))
@@ -280,12 +382,13 @@ def _worker_main(path: str, prefixes: dict[str, str], generation: Any, conn: mpc
 
 
 class _Worker:
-    def __init__(self, ctx: Any, path: str, prefixes: dict[str, str], generation: Any) -> None:
+    def __init__(self, ctx: Any, path: str, prefixes: dict[str, str]) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(path, prefixes, generation, child),
+        self.proc = ctx.Process(target=_worker_main, args=(path, prefixes, child),
                                 daemon=True, name="mawqif-query-worker")
         self.proc.start()
         child.close()
+        self.generation = -1   # the writes its view includes (-1: no view)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -305,32 +408,97 @@ class _Worker:
             self.conn.close()
 
 
+class _Handout:
+    """Idle workers, handed to waiting requests in arrival order (a ``queue.Queue`` lets a thread that
+    comes back at once take a worker before one that has waited, so a request could starve)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._idle: deque[_Worker] = deque()
+        self._waiting: deque[list[Any]] = deque()   # [worker or None]
+
+    def put(self, w: _Worker) -> None:
+        with self._cond:
+            if self._waiting:
+                self._waiting.popleft()[0] = w
+                self._cond.notify_all()
+            else:
+                self._idle.append(w)
+
+    def get(self, timeout: float) -> _Worker | None:
+        with self._cond:
+            if self._idle and not self._waiting:   # the one whose view is newest: the least to reopen
+                best = max(self._idle, key=lambda w: w.generation)
+                self._idle.remove(best)
+                return best
+            me: list[Any] = [None]
+            self._waiting.append(me)
+            if not self._cond.wait_for(lambda: me[0] is not None, timeout):
+                self._waiting.remove(me)
+                return None
+            w: _Worker = me[0]
+            return w
+
+
+class _Stopped(MawqifError):
+    """The worker was killed (time limit) or died; it has been replaced."""
+
+
+#: times a job is sent again after files vanished under a worker's view
+STALE_RETRIES = 5
+#: seconds a new worker may take to start
+STARTUP_LIMIT = 120.0
+
+
 class WorkerPool(Runner):
-    """Queries in ``size`` worker processes over a read-only view of the store at ``path``."""
+    """Queries in ``size`` worker processes, each on a read-only view of the store at ``path``.
+
+    Writes never wait for queries. The lock's read side covers only the opening of a view (tens of
+    ms), so a view always shows the store between two writes, never during one; a worker whose view
+    is older than the last completed write opens a new one before its next query, so a query sees
+    every write answered before it was sent.
+    """
 
     def __init__(self, path: str | os.PathLike[str], prefixes: Mapping[str, str], *, size: int = 4,
-                 timeout: float = 30.0) -> None:
+                 timeout: float = 30.0, context: Any = None) -> None:
+        """``context``: where workers run, a :mod:`multiprocessing` context (``spawn`` by default;
+        the tests pass one that runs them as threads, to make files vanish under a view on cue)."""
         super().__init__()
         self.path = str(path)
         self.prefixes = dict(prefixes)
         self.timeout = timeout
         self.size = max(1, size)
-        self._ctx = mp.get_context("spawn")
-        self._generation = self._ctx.Value("l", 0)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # for tests and benchmarks: views opened, opens done again because the files moved meanwhile,
+        # and jobs run again because files vanished under a view
+        self.opened = self.open_retries = self.reopened = 0
+        self._ctx = context or mp.get_context("spawn")
+        self._idle = _Handout()
         self._all: set[_Worker] = set()
         self._all_lock = threading.Lock()
         self._closed = False
-        for _ in range(self.size):
-            self._add()
+        for _ in range(self.size):   # started together; each joins the pool once it has started
+            threading.Thread(target=self._add, daemon=True, name="mawqif-worker-start").start()
 
     def _add(self) -> None:
-        if self._closed:
-            return
-        w = _Worker(self._ctx, self.path, self.prefixes, self._generation)
-        with self._all_lock:
-            self._all.add(w)
-        self._idle.put(w)
+        """Start a worker and give it to the pool once it says it is ready (a spawned Python takes a
+        second or more to start on a busy machine: not time a request should wait for, holding the
+        lock while its view opens)."""
+        while not self._closed:
+            w = _Worker(self._ctx, self.path, self.prefixes)
+            with self._all_lock:
+                self._all.add(w)
+            try:
+                ready = w.conn.poll(STARTUP_LIMIT) and w.conn.recv() == ("ready",)
+            except (EOFError, OSError):
+                ready = False
+            if ready and not self._closed:
+                self._idle.put(w)
+                return
+            with self._all_lock:
+                self._all.discard(w)
+            w.kill()
+            if not self._closed:
+                time.sleep(1.0)   # it died starting: try again, not in a tight loop
 
     def _replace(self, w: _Worker) -> None:
         with self._all_lock:
@@ -339,40 +507,76 @@ class WorkerPool(Runner):
         # a fresh worker is started in the background; the others go on serving meanwhile
         threading.Thread(target=self._add, daemon=True, name="mawqif-worker-restart").start()
 
-    def changed(self) -> None:
-        with self._generation.get_lock():
-            self._generation.value += 1
-
-    def run(self, job: QueryJob) -> QueryAnswer:
-        deadline = time.monotonic() + self.timeout
-        with self.lock.read():
-            try:
-                w = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise ServerBusyError(f"the server is busy: no query worker became free within "
-                                      f"{self.timeout:g} s; try again later") from None
-            try:
-                w.conn.send(job)
-                if not w.conn.poll(max(0.0, deadline - time.monotonic())):
-                    self._replace(w)
-                    raise QueryTimeoutError(f"the query ran past the time limit of {self.timeout:g} s "
-                                            "and was stopped")
-                reply = w.conn.recv()
-            except (EOFError, OSError, BrokenPipeError):
+    def _ask(self, w: _Worker, msg: tuple[Any, ...], deadline: float) -> tuple[Any, ...]:
+        """Send ``msg`` and wait for the answer until ``deadline``; past it the worker is killed."""
+        try:
+            w.conn.send(msg)
+            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(w)
-                raise MawqifError("the query worker died; try again") from None
-            except BaseException:
-                if w in self._all and not w.proc.is_alive():
-                    self._replace(w)
-                raise
-            self._idle.put(w)
-        if reply[0] == "ok":
-            answer: QueryAnswer = reply[1]
-            return answer
+                raise _Stopped("timeout")
+            reply: tuple[Any, ...] = w.conn.recv()
+        except (EOFError, OSError):
+            self._replace(w)
+            raise _Stopped("died") from None
+        return reply
+
+    def _open(self, w: _Worker, deadline: float) -> None:
+        """Have ``w`` open a view of the store as the last completed write left it."""
+        with self.lock.read(timeout=max(0.0, deadline - time.monotonic())):
+            generation = self.generation   # cannot move while the read side is held
+            w.generation = -1
+            reply = self._ask(w, ("open",), deadline)
+        if reply[0] != "opened":
+            self._raise(reply)
+        w.generation = generation
+        self.opened += 1
+        self.open_retries += reply[1]
+
+    @staticmethod
+    def _raise(reply: tuple[Any, ...]) -> None:
         _, status, message = reply
         err = QueryError(message) if status == 400 else MawqifError(message)
         err.status = status
         raise err
+
+    def _run_on(self, w: _Worker, job: QueryJob, deadline: float) -> tuple[Any, ...]:
+        for _ in range(STALE_RETRIES + 1):
+            if w.generation != self.generation:
+                self._open(w, deadline)
+            reply = self._ask(w, ("job", job), deadline)
+            if reply[0] != "stale":
+                return reply
+            w.generation = -1   # the worker dropped its view: open a new one and run the job again
+            self.reopened += 1
+        raise ServerBusyError(f"the store's files changed under the query {STALE_RETRIES + 1} times "
+                              f"({reply[1]}); try again")
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        deadline = time.monotonic() + self.timeout
+        w = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        if w is None:
+            raise ServerBusyError(f"the server is busy: no query worker became free within "
+                                  f"{self.timeout:g} s; try again later")
+        keep = True   # give w back to the pool (not when it was killed and replaced)
+        try:
+            reply = self._run_on(w, job, deadline)
+        except _Stopped as e:
+            keep = False
+            if str(e) == "timeout":
+                raise QueryTimeoutError(f"the query ran past the time limit of {self.timeout:g} s "
+                                        "and was stopped") from None
+            raise MawqifError("the query worker died; try again") from None
+        finally:
+            if keep:
+                if w.proc.is_alive():
+                    self._idle.put(w)
+                else:
+                    self._replace(w)
+        if reply[0] == "ok":
+            answer: QueryAnswer = reply[1]
+            return answer
+        self._raise(reply)
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self._closed = True
@@ -381,3 +585,103 @@ class WorkerPool(Runner):
             self._all.clear()
         for w in workers:
             w.stop()
+
+
+# -- writing articles ------------------------------------------------------------------------------
+class _Pending:
+    def __init__(self, articles: Sequence[tuple[str, bytes]], shared: bytes,
+                 edges: Iterable[EdgeRow] | None) -> None:
+        self.articles = articles
+        self.shared = shared
+        self.edges = None if edges is None else list(edges)
+        self.done = False
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """The article sink of ``POST /api/articles``: concurrent requests share one store write.
+
+    Each request extracts its articles on its own (no lock held); what is ready to be stored is
+    queued, and the first request to get the write side stores everything queued at that moment
+    in one :meth:`Store.replace_serialized` (one bulk load, then all the commit records), inside
+    :meth:`Runner.writing`. Requests that queued meanwhile find their articles stored when their
+    turn comes. An article is never in one write twice (a later version waits for the next write),
+    so the later of two versions posted wins.
+    """
+
+    def __init__(self, store: ArticleSink, runner: Runner, *, max_articles: int = 500) -> None:
+        self.store = store
+        self.runner = runner
+        self.max_articles = max_articles
+        self.writes = 0   # store writes made (for tests and benchmarks)
+        self._queue: deque[_Pending] = deque()
+        self._cond = threading.Condition()
+        self._busy = False   # a request is writing
+
+    def article_hashes(self, graphs: Sequence[str]) -> dict[str, str]:
+        return self.store.article_hashes(graphs)
+
+    def _take(self) -> list[_Pending]:
+        """The queued requests for the next write (called with the condition held)."""
+        batch: list[_Pending] = []
+        graphs: set[str] = set()
+        count = 0
+        while self._queue:
+            p = self._queue[0]
+            names = {g for g, _ in p.articles}
+            if batch and (names & graphs or count + len(p.articles) > self.max_articles):
+                break
+            batch.append(self._queue.popleft())
+            graphs |= names
+            count += len(p.articles)
+        return batch
+
+    def _write(self, batch: list[_Pending]) -> None:
+        error: BaseException | None = None
+        articles = [a for p in batch for a in p.articles]
+        shared = b"".join(p.shared for p in batch)
+        counted = all(p.edges is not None for p in batch)   # else the store counts them itself
+        try:
+            with self.runner.writing():
+                try:
+                    if counted:
+                        self.store.replace_serialized(articles, shared, [r for p in batch for r in p.edges or ()])
+                    else:
+                        self.store.replace_serialized(articles, shared)
+                except BaseException:
+                    # a failed write (a full disk) may leave article graphs without their commit
+                    # record: remove them now, as opening the store would, before a view sees them
+                    recover = getattr(self.store, "recover", None)
+                    if recover is not None:
+                        with contextlib.suppress(Exception):
+                            recover()
+                    raise
+            self.writes += 1
+        except BaseException as e:  # every request of the batch gets the error
+            error = e
+        with self._cond:
+            for p in batch:
+                p.error, p.done = error, True
+            self._cond.notify_all()
+
+    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"",
+                           edges: Iterable[EdgeRow] | None = None) -> None:
+        mine = _Pending(articles, shared, edges)
+        with self._cond:
+            self._queue.append(mine)
+            while not mine.done and self._busy:
+                self._cond.wait()
+            leader = not mine.done
+            self._busy = self._busy or leader
+        if leader:   # write what is queued until this request's own articles are stored
+            try:
+                while not mine.done:
+                    with self._cond:
+                        batch = self._take()
+                    self._write(batch)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+        if mine.error is not None:
+            raise mine.error

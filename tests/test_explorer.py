@@ -64,7 +64,7 @@ def test_explorer_page_has_no_inline_script_and_no_other_origin(explorer_server)
     assert scripts and all("src=" in attrs and not content.strip() for attrs, content in scripts)
     assert not re.search(r"\son[a-z]+=", html), "inline event handler"
     for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
-        assert ref.startswith(("/", "?", "data:")), ref
+        assert ref.startswith(("/", "?", "#", "data:")), ref
 
 
 def test_static_and_pages_answer(explorer_server):
@@ -236,3 +236,103 @@ def test_named_queries_for_the_query_page(explorer_server):
     names = {x["name"] for x in doc["queries"]}
     assert {"stances-of-actor", "who-condemns"} <= names
     assert not any(n.startswith("explorer-") for n in names)
+
+
+# ----------------------------------------------------------------------------- evidence of links
+
+GCC = "https://w3id.org/mawqif/id/organisation/GCC"
+QAT = "https://w3id.org/mawqif/id/state/QAT"
+
+
+def test_link_evidence_of_a_membership_lists_its_articles(explorer_server):
+    doc = get_json(explorer_server.url + "/api/explorer/link?" + q(source=QAT, relation=MQ + "memberOf", dest=GCC))
+    assert doc["ok"] is True and doc["source"]["id"] == QAT and doc["dest"]["id"] == GCC
+    assert doc["relation"] == {"name": "memberOf", "iri": MQ + "memberOf", "label_en": "member of",
+                               "label_ar": "عضو في"}
+    # the extractor records no sentence for a membership, only the triple in the article's graph
+    assert doc["sentence"] is None and doc["curated"] == [] and doc["default_graph"] is False
+    assert doc["articles"]["total"] >= 1
+    a = doc["articles"]["items"][0]
+    assert a["iri"].startswith("https://w3id.org/mawqif/id/article/") and a["page"].startswith("/id/article/")
+    assert a["title"] and a["title_dir"] == "rtl" and a["date"] and a["url"].startswith("https://")
+    assert a["run"]["software"].startswith("mawqif ") and a["run"]["page"].startswith("/id/run/")
+    assert doc["wikidata"]["source"] == {"iri": "http://www.wikidata.org/entity/Q846",
+                                         "url": "https://www.wikidata.org/wiki/Q846"}
+    # the relation may be given by its local name; the article's page answers
+    short = get_json(explorer_server.url + "/api/explorer/link?" + q(source=QAT, relation="memberOf", dest=GCC))
+    assert short["articles"] == doc["articles"]
+    assert get(explorer_server.url + a["page"])[0] == 200
+    # every edge of the ego graph leads to its evidence
+    ego = get_json(explorer_server.url + "/api/explorer/ego?" + q(entity=GCC))
+    links = [e for e in ego["edges"] if e["kind"] == "link"]
+    assert links
+    for e in links:
+        ev = get_json(explorer_server.url + "/api/explorer/link?" + q(source=e["from"], relation=e["relation"],
+                                                                         dest=e["to"]))
+        assert ev["articles"]["total"] or ev["curated"]
+
+
+def test_link_evidence_of_a_curated_link_names_its_source(explorer_server):
+    yemen, houthis = "https://w3id.org/mawqif/id/conflict/yemen", "https://w3id.org/mawqif/id/armed-group/HOUTHIS"
+    doc = get_json(explorer_server.url + "/api/explorer/link?" + q(source=yemen, relation=MQ + "party", dest=houthis))
+    assert doc["articles"]["total"] == 0
+    assert doc["curated"] == [{"graph": "https://w3id.org/mawqif/id/graph/entities", "gazetteer": {
+        "name": "mawqif gazetteer", "file": "graph_builder/gazetteer/data/conflicts.json", "key": "conflict:yemen",
+        "field": "parties", "value": "HOUTHIS", "wikidata": None, "wikidata_url": None}}]
+    unsc, un = "https://w3id.org/mawqif/id/organisation/UNSC", "https://w3id.org/mawqif/id/organisation/UN"
+    part = get_json(explorer_server.url + "/api/explorer/link?" + q(source=unsc, relation="partOf", dest=un))
+    assert part["curated"][0]["gazetteer"]["field"] == "parent"
+    assert part["wikidata"]["dest"]["url"] == "https://www.wikidata.org/wiki/Q1065"
+
+
+def test_link_evidence_errors_are_json(explorer_server):
+    base = explorer_server.url + "/api/explorer/link?"
+    cases = [
+        (400, ""), (400, q(source=QAT, relation="memberOf")), (400, q(relation="memberOf", dest=GCC)),
+        (400, q(source="not an iri", relation="memberOf", dest=GCC)),
+        (400, q(source=QAT, relation="memberOf", dest="GCC")),
+        (400, q(source=QAT, relation="knows", dest=GCC)),
+        (400, q(source=QAT, relation="http://example.org/memberOf", dest=GCC)),
+        (400, q(source=QAT, relation="memberOf", dest=GCC, page="two")),
+        (404, q(source=QAT, relation="memberOf", dest="https://w3id.org/mawqif/id/organisation/UN")),
+        (404, q(source=GCC, relation="memberOf", dest=QAT)),
+    ]
+    for status, query in cases:
+        got, headers, body = get(base + query)
+        assert got == status, (query, body)
+        assert headers["Content-Type"].startswith("application/json")
+        doc = json.loads(body)
+        assert doc["ok"] is False and doc["status"] == status and doc["error"], query
+    status, headers, _ = get(base + q(source=QAT, relation="memberOf", dest=GCC), data=b"{}", ctype="application/json")
+    assert status == 405 and "GET" in headers.get("Allow", "")
+
+
+def test_link_evidence_pages_and_reads_every_graph(tmp_path):
+    """Articles are paged; a link in the default graph or in another named graph is reported as such."""
+    import pyoxigraph as ox
+
+    from graph_builder import terms
+
+    with Store(tmp_path / "s") as store:
+        org, state = ox.NamedNode(GCC), ox.NamedNode(QAT)
+        quads = []
+        for i in range(3):
+            art = ox.NamedNode(f"https://w3id.org/mawqif/id/article/test{i}")
+            quads += [ox.Quad(art, terms.RDF_TYPE, terms.MQ_ARTICLE, art),
+                      ox.Quad(art, terms.SCHEMA_DATE_PUBLISHED, ox.Literal(f"2025-01-0{i + 1}",
+                                                                           datatype=terms.XSD_DATE), art),
+                      ox.Quad(state, terms.MQ_MEMBER_OF, org, art)]
+        quads.append(ox.Quad(state, terms.MQ_MEMBER_OF, org, ox.NamedNode("https://example.org/graph/loaded")))
+        store.oxigraph.extend(quads)
+        data = ExplorerData(store)
+        first = data.link_evidence(QAT, "memberOf", GCC, page=1, size=2)
+        assert first is not None
+        assert first["articles"]["total"] == 3 and first["articles"]["pages"] == 2
+        assert [a["date"] for a in first["articles"]["items"]] == ["2025-01-03", "2025-01-02"]
+        assert data.link_evidence(QAT, "memberOf", GCC, page=2, size=2)["articles"]["items"][0]["date"] == "2025-01-01"
+        assert first["other_graphs"] == ["https://example.org/graph/loaded"] and first["default_graph"] is False
+        store.oxigraph.add(ox.Quad(org, terms.MQ_PARTY, state, ox.DefaultGraph()))
+        only_default = data.link_evidence(GCC, terms.MQ + "party", QAT)
+        assert only_default is not None and only_default["default_graph"] is True
+        assert only_default["articles"]["total"] == 0 and only_default["curated"] == []
+        assert data.link_evidence(GCC, "memberOf", QAT) is None

@@ -53,12 +53,23 @@ def page(browser: Any, explorer_server: Any) -> Iterator[Any]:
             r.abort()
 
     context.route("**/*", route)
-    context.on("request", lambda req: None if req.url.startswith(("data:", "blob:", "http://127.0.0.1:"))
-               else watch.outside.append(req.url))
+    def on_request(req: Any) -> None:
+        if not req.url.startswith(("data:", "blob:", "http://127.0.0.1:")):
+            watch.outside.append(req.url)
+
+    def on_console(m: Any) -> None:
+        if m.type == "error":
+            watch.errors.append(m.text)
+
+    def on_dialog(d: Any) -> None:
+        watch.dialogs.append(d.message)
+        d.dismiss()
+
+    context.on("request", on_request)
     pg = context.new_page()
-    pg.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
+    pg.on("console", on_console)
     pg.on("pageerror", lambda e: watch.errors.append(str(e)))
-    pg.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+    pg.on("dialog", on_dialog)
     pg.watch = watch
     pg.base = explorer_server.url
     yield pg
@@ -338,3 +349,185 @@ def test_analytics_page(page: Any) -> None:
     assert page.locator("#blocs li").count() >= 1
     assert page.locator("#paths li").count() >= 1
     shot(page, "analytics")
+
+
+GCC = "https://w3id.org/mawqif/id/organisation/GCC"
+QAT = "https://w3id.org/mawqif/id/state/QAT"
+YEMEN_WAR = "https://w3id.org/mawqif/id/conflict/yemen"
+HOUTHIS = "https://w3id.org/mawqif/id/armed-group/HOUTHIS"
+
+
+def position(pg: Any, iri: str) -> dict[str, float]:
+    return pg.evaluate("(iri) => window.mawqifExplorer.network.getPositions([iri])[iri]", iri)
+
+
+def focus_ring(pg: Any) -> dict[str, str]:
+    return pg.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+        return { style: s.outlineStyle, width: s.outlineWidth, tag: e.tagName, id: e.id, cls: e.className,
+                 type: e.getAttribute("type") || "", focus: e.matches(":focus") }; }""")
+
+
+def test_skip_link_is_first_and_reaches_the_neighbours(page: Any) -> None:
+    open_explorer(page, "?focus=" + urllib.parse.quote(SYR))
+    wait_graph(page)
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => ({ id: document.activeElement.id, text: document.activeElement.textContent })")
+    assert first == {"id": "skip-neighbours", "text": "Skip to the neighbours list"}
+    box = page.locator("#skip-neighbours").bounding_box()
+    assert box and box["y"] >= 0 and box["height"] > 10, "the focused skip link is on screen"
+    ring = focus_ring(page)
+    assert ring["style"] != "none" and ring["width"] != "0px"
+    shot(page, "explorer-skip-link")
+    page.keyboard.press("Enter")
+    wait_js(page, "() => document.activeElement.id === 'neighbours-h'")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('.right') !== null"), "Tab goes on in the panel"
+    # the second skip link goes to the graph canvas, which takes keys
+    page.locator("#skip-graph").focus()
+    page.keyboard.press("Enter")
+    wait_js(page, "() => document.activeElement.id === 'graph'")
+    # the other pages skip to their content; in Arabic the link says so in Arabic
+    page.goto(page.base + "/id/state/SYR?lang=ar")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == "#main"
+    assert page.evaluate("() => document.activeElement.textContent") == "انتقل إلى المحتوى"
+    page.keyboard.press("Enter")
+    wait_js(page, "() => document.activeElement.id === 'main'")
+
+
+def test_every_focusable_element_shows_focus(page: Any) -> None:
+    open_explorer(page, "?focus=" + urllib.parse.quote(SYR))
+    wait_graph(page)
+    seen = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        ring = focus_ring(page)
+        if ring["tag"] == "BODY":
+            break
+        seen.append(ring)
+        if ring["type"] == "date" and not ring["focus"]:
+            continue  # the date field's calendar button (in its shadow tree), which Chromium rings itself
+        assert ring["style"] != "none" and ring["width"] != "0px", f"no visible focus on {ring}"
+    tags = {r["id"] or r["cls"] for r in seen}
+    assert {"skip-neighbours", "search", "graph", "lang-switch"} <= tags
+
+
+def test_pin_and_move_a_node_by_keyboard(page: Any) -> None:
+    open_explorer(page, "?focus=" + urllib.parse.quote(SYR))
+    wait_graph(page)
+    # the keys are documented in the page, in English and (after the switch) in Arabic
+    page.click("#keys summary")
+    help_text = page.locator("#keys-help").inner_text()
+    assert "P: pin or unpin" in help_text and "Arrow keys" in help_text
+    # Tab to the canvas (past the skip links, header and filters) instead of clicking it
+    page.locator("#skip-graph").focus()
+    page.keyboard.press("Enter")
+    wait_js(page, "() => document.activeElement.id === 'graph'")
+    assert page.evaluate("() => window.mawqifExplorer.state.selected") == SYR
+    # N walks the nodes until Egypt is selected
+    for _ in range(60):
+        if page.evaluate("() => window.mawqifExplorer.state.selected") == EGY:
+            break
+        page.keyboard.press("n")
+    assert page.evaluate("() => window.mawqifExplorer.state.selected") == EGY
+    assert "Egypt" in page.locator("#graph-live").inner_text()
+    assert page.evaluate("() => window.mawqifExplorer.network.getSelectedNodes()") == [EGY]
+    page.keyboard.press("p")
+    assert page.evaluate("(id) => window.mawqifExplorer.isPinned(id)", EGY)
+    node = page.evaluate("(id) => window.mawqifExplorer.nodes.get(id)", EGY)
+    assert node["physics"] is False and node["fixed"] == {"x": True, "y": True}
+    assert page.get_attribute("#focus-card .pin-btn", "aria-pressed") == "true"
+    before = position(page, EGY)
+    scale = page.evaluate("() => window.mawqifExplorer.network.getScale()")
+    for key in ("Shift+ArrowRight", "Shift+ArrowRight", "ArrowDown", "ArrowDown", "ArrowDown"):
+        page.keyboard.press(key)
+    moved = position(page, EGY)
+    # (getPositions rounds to whole canvas units)
+    assert moved["x"] - before["x"] == pytest.approx(100 / scale, abs=1.5)
+    assert moved["y"] - before["y"] == pytest.approx(30 / scale, abs=1.5)
+    assert page.evaluate("() => document.activeElement.id") == "graph", "focus stays on the canvas"
+    shot(page, "explorer-pinned")
+    # run the physics again: the pinned node stays where the keys put it
+    page.evaluate("() => window.mawqifExplorer.settle()")
+    wait_graph(page)
+    still = position(page, EGY)
+    assert still == moved
+    # P again lets it go: the physics pulls it back towards its neighbours
+    page.keyboard.press("p")
+    assert not page.evaluate("(id) => window.mawqifExplorer.isPinned(id)", EGY)
+    wait_graph(page)
+    after = position(page, EGY)
+    assert abs(after["x"] - moved["x"]) + abs(after["y"] - moved["y"]) > 1
+    # arrows on an unpinned node pin it (as dragging does); the focus-card button unpins it
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("(id) => window.mawqifExplorer.isPinned(id)", EGY)
+    page.locator("#focus-card .pin-btn").focus()
+    page.keyboard.press("Enter")
+    assert not page.evaluate("(id) => window.mawqifExplorer.isPinned(id)", EGY)
+    assert page.get_attribute("#focus-card .pin-btn", "aria-pressed") == "false"
+    # Escape leaves the canvas for the neighbours list
+    page.locator("#graph").focus()
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => document.activeElement.id") == "neighbours-h"
+    page.click("#lang-switch")
+    wait_js(page, "() => document.documentElement.dir === 'rtl'")
+    assert "تثبيت" in page.locator("#keys-help").inner_text()
+    shot(page, "explorer-keys-ar")
+
+
+def click_edge(pg: Any, edge_id: str) -> None:
+    box = pg.locator("#graph canvas").bounding_box()
+    xy = pg.evaluate("""(id) => { const n = window.mawqifExplorer.network;
+        n.setOptions({ physics: { enabled: false } });
+        const e = n.body.edges[id]; const p = e.edgeType.getPoint(0.5);
+        return n.canvasToDOM(p); }""", edge_id)
+    pg.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+
+
+def test_membership_edge_shows_the_articles_that_state_it(page: Any) -> None:
+    open_explorer(page, "?focus=" + urllib.parse.quote(GCC))
+    wait_graph(page)
+    edge_id = f"{QAT} memberOf {GCC}"
+    assert edge_id in graph(page)["edges"]
+    with page.expect_response(re.compile(r".*/api/explorer/link\?.*")) as resp:
+        click_edge(page, edge_id)
+    assert resp.value.status == 200
+    page.wait_for_selector("#evidence .link-evidence[data-relation=memberOf]")
+    card = page.locator("#evidence .link-evidence")
+    statement = card.locator(".link-statement").inner_text()
+    assert "Qatar" in statement and "member of" in statement and "Gulf Cooperation Council" in statement
+    # no sentence is recorded for a membership: the panel says so and lists the articles
+    assert "No sentence is recorded" in card.locator(".no-sentence").inner_text()
+    article = card.locator(".link-articles li a.article-page").first
+    assert article.get_attribute("href").startswith("/id/article/")
+    title = article.locator("bdi")
+    assert title.get_attribute("dir") == "rtl" and title.get_attribute("lang") == "ar"
+    assert "mawqif" in card.locator(".link-articles li").first.inner_text()  # the extraction run
+    assert "edge=" in page.url
+    shot(page, "explorer-membership-evidence")
+    # the same view from its URL opens the same evidence
+    page.goto(page.url)
+    wait_graph(page)
+    page.wait_for_selector("#evidence .link-evidence[data-relation=memberOf]")
+    # the article link leads to the article's page
+    page.locator("#evidence .link-articles a.article-page").first.click()
+    page.wait_for_selector("main.resource")
+    assert "/id/article/" in page.url
+
+
+def test_party_edge_shows_its_curated_source(page: Any) -> None:
+    open_explorer(page, "?focus=" + urllib.parse.quote(YEMEN_WAR))
+    wait_graph(page)
+    edge_id = f"{YEMEN_WAR} party {HOUTHIS}"
+    assert edge_id in graph(page)["edges"]
+    # from the keyboard: the neighbours list has an evidence button for the link
+    button = page.locator(f"#neighbours .edge-btn[data-edge='{edge_id}']")
+    assert button.get_attribute("data-kind") == "link"
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#evidence .link-evidence[data-relation=party] .curated-facts")
+    text = page.locator("#evidence .link-evidence").inner_text()
+    assert "Curated fact" in text and "graph_builder/gazetteer/data/conflicts.json" in text
+    assert "https://w3id.org/mawqif/id/graph/entities" in text and "parties: HOUTHIS" in text
+    assert page.locator("#evidence .no-sentence").count() == 0
+    shot(page, "explorer-party-evidence")

@@ -4,7 +4,9 @@ Every test drives the real ``mawqif`` command on a real on-disk store. What they
 
 * SIGKILL at random points of an ingest (``--workers 1`` and ``2``, several kills in a row on the same
   store) leaves each article either whole (its graph is exactly what a clean ingest stores) or
-  absent, and ingesting again completes the store to the same export as a clean ingest;
+  absent, and ingesting again completes the store to the same export as a clean ingest; the same for
+  a ``mawqif serve`` killed while two clients post the corpus to ``POST /api/articles``, and posting
+  it again completes the store;
 * a full disk, an unwritable store folder and a store held by another process each give a clear
   error naming the store, a non-zero exit status, and no partial article;
 * ingesting a corpus twice, in another order, or with ``--workers 2`` gives a byte-identical sorted
@@ -13,6 +15,7 @@ Every test drives the real ``mawqif`` command on a real on-disk store. What they
 from __future__ import annotations
 
 import contextlib
+import http.client
 import io
 import json
 import os
@@ -22,7 +25,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
@@ -104,6 +110,30 @@ def _uncommitted_graphs(store: pathlib.Path) -> int:
         del raw
 
 
+def _whole_or_absent(store: pathlib.Path, reference: dict[str, list[str]], articles: set[str]) -> set[str]:
+    """Open the store for writing (which recovers it) and check that every article in it is exactly what
+    a clean ingest stores, and that no other graph holds anything a clean ingest lacks; the articles
+    present."""
+    with Store(store) as s:   # opening for writing recovers, the edge index too
+        out = io.BytesIO()
+        s.export(out, "nquads")
+        assert s.edge_index.is_sound()
+        index = sorted(map(str, s.oxigraph.quads_for_pattern(None, None, None, s.edge_index.graph)))
+        s.edge_index.rebuild()
+        assert sorted(map(str, s.oxigraph.quads_for_pattern(None, None, None, s.edge_index.graph))) == index, \
+            "the edge index differs from counting the stances"
+    assert not list(store.glob("bulk-*")), "the files of the interrupted bulk load are left behind"
+    graphs = _by_graph(out.getvalue())
+    present = {g for g in graphs if g.startswith(ARTICLE_PREFIX)}
+    assert present <= articles
+    for g in present:
+        assert graphs[g] == reference[g], f"article {g} is stored partially or differently"
+    for g, lines in graphs.items():   # entity descriptions: never anything a clean ingest lacks
+        if g not in present:
+            assert set(lines) <= set(reference.get(g, [])), g
+    return present
+
+
 def _kill_ingest(store: pathlib.Path, src: pathlib.Path, workers: int, rng: random.Random,
                  mid_load: bool) -> bool:
     """Start an ingest and SIGKILL it (and its workers) at a random point, found by watching the store
@@ -153,23 +183,152 @@ def test_sigkill_during_ingest_leaves_whole_articles_and_reingest_completes(
             break
         killed = _kill_ingest(store, src, workers, rng, mid_load=attempt % 2 == 1)
         uncommitted = _uncommitted_graphs(store) if store.exists() else 0
-        with Store(store) as s:   # opening for writing recovers
-            out = io.BytesIO()
-            s.export(out, "nquads")
-        assert not list(store.glob("bulk-*")), "the files of the interrupted bulk load are left behind"
-        graphs = _by_graph(out.getvalue())
-        present = {g for g in graphs if g.startswith(ARTICLE_PREFIX)}
-        assert present <= articles
-        for g in present:
-            assert graphs[g] == reference[g], f"article {g} is stored partially or differently"
-        for g, lines in graphs.items():   # entity descriptions: never anything a clean ingest lacks
-            if g not in present:
-                assert set(lines) <= set(reference.get(g, [])), g
+        present = _whole_or_absent(store, reference, articles)
         partial_seen += killed and 0 < len(present) < len(articles)
         print(f"workers={workers}: killed={killed} present={len(present)} uncommitted={uncommitted}")
     assert partial_seen >= 1, "no kill landed in the middle of an ingest"
     p = _ingest(store, src, workers=workers)
     assert p.returncode == 0, p.stderr
+    assert _sorted_export(store) == clean
+
+
+# ------------------------------------------------------------------------------ crash of a server
+
+#: The corpus posted to the server: 400 articles, in JSON Lines requests of 25 from two clients at once.
+SERVER_CORPUS_SIZE = 400
+POST_BATCH = 25
+TOKEN = "fault-token"
+
+
+@pytest.fixture(scope="module")
+def server_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], bytes]:
+    """(the corpus as JSON Lines, the sorted N-Quads export of a clean ``mawqif ingest`` of it)."""
+    folder = tmp_path_factory.mktemp("server-crash")
+    src = folder / "corpus.jsonl"
+    lines = _write_corpus(src, SERVER_CORPUS_SIZE, seed=12)
+    p = _ingest(folder / "clean", src)
+    assert p.returncode == 0, p.stderr
+    return lines, _sorted_export(folder / "clean")
+
+
+@contextlib.contextmanager
+def _server(store: pathlib.Path, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``mawqif serve`` with a token on a random loopback port, in a process group of its own (with its
+    query workers); the caller stops or kills it, and whatever is left of the group is killed."""
+    from tests.test_server_helpers import free_port
+
+    port = free_port()
+    p = subprocess.Popen([*mawqif_command(), "serve", "--store", str(store), "--port", str(port), "--workers", "2"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                         env={**_env(), "MAWQIF_TOKEN": TOKEN, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert p.poll() is None, "the server did not start"
+            try:
+                with urllib.request.urlopen(url + "/sparql", timeout=2):
+                    break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start in 60 s"
+                time.sleep(0.1)
+        yield p, url
+    finally:
+        if p.poll() is None:
+            p.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGKILL)   # its query workers
+        p.wait(timeout=30)
+
+
+def _post_lines(url: str, lines: list[str], answered: list[int], stop: threading.Event) -> None:
+    """POST the lines as JSON Lines requests of POST_BATCH, one after the other, until one fails;
+    ``answered`` gets the number of articles each answer stored (the others were stored unchanged)."""
+    for i in range(0, len(lines), POST_BATCH):
+        if stop.is_set():
+            return
+        req = urllib.request.Request(url + "/api/articles", data="\n".join(lines[i:i + POST_BATCH]).encode(),
+                                     method="POST", headers={"Authorization": f"Bearer {TOKEN}",
+                                                             "Content-Type": "application/x-ndjson"})
+        try:
+            with urllib.request.urlopen(req, timeout=120) as r:
+                doc = json.loads(r.read())
+        except (OSError, http.client.HTTPException):
+            return   # the server is gone
+        if doc.get("ok") and doc["stored"] + doc["unchanged"] == len(lines[i:i + POST_BATCH]):
+            answered.append(doc["stored"])
+
+
+def _kill_server_posting(store: pathlib.Path, lines: list[str], rng: random.Random, mode: str) -> bool:
+    """Start a server, have two clients post the corpus to it, and SIGKILL the server at a random point
+    found by watching it (so that it does not depend on the machine's speed): ``"loading"``, while
+    the k-th bulk load writes its files; ``"loaded"``, the moment the k-th bulk load has moved its
+    files into the store (its articles are in, their commit records not yet); ``"answered"``, a random
+    moment after the k-th answer that stored articles (extracting, writing or committing the next
+    requests). True if requests were still being answered when it was killed.
+
+    In the first two modes every write is a bulk load (``$MAWQIF_TRANSACTION_BYTES=0``); otherwise a
+    request's articles are written in one transaction (they are small) and the kill lands around it."""
+    env = {"MAWQIF_TRANSACTION_BYTES": "0"} if mode in ("loading", "loaded") else {}
+    with _server(store, env) as (p, url):
+        answered: list[int] = []
+        stop = threading.Event()
+        posters = [threading.Thread(target=_post_lines, args=(url, lines[k::2], answered, stop), daemon=True)
+                   for k in range(2)]
+        for t in posters:
+            t.start()
+        nth = rng.randint(1, 4)
+        delay = {"loading": rng.uniform(0, 0.005), "loaded": 0.0, "answered": rng.uniform(0, 0.5)}[mode]
+        started = ended = 0
+        loading = False
+        deadline = time.monotonic() + 120
+        while any(t.is_alive() for t in posters) and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                now = any(n.startswith("bulk-") for n in os.listdir(store))
+                started += now and not loading
+                ended += loading and not now
+                loading = now
+            seen = {"loading": started, "loaded": ended, "answered": sum(1 for n in answered if n)}[mode]
+            if seen >= nth:
+                time.sleep(delay)
+                break
+            time.sleep(0.0002)
+        running = any(t.is_alive() for t in posters)
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+        stop.set()
+        for t in posters:
+            t.join(60)
+        print(f"server killed ({mode}, k={nth}) after {len(answered)} answers, running={running}")
+        return running
+
+
+def test_sigkill_of_the_server_during_post_articles_leaves_whole_articles_and_posting_again_completes(
+        tmp_path: pathlib.Path, server_corpus: tuple[list[str], bytes]) -> None:
+    lines, clean = server_corpus
+    reference = _by_graph(clean)
+    articles = {g for g in reference if g.startswith(ARTICLE_PREFIX)}
+    assert len(articles) == SERVER_CORPUS_SIZE
+    store = tmp_path / "store"
+    with Store(store):
+        pass
+    rng = random.Random(7)
+    partial_seen = 0
+    for attempt in range(6):   # kills in a row, each server resuming the store the last one left
+        killed = _kill_server_posting(store, lines, rng, ("loading", "loaded", "answered")[attempt % 3])
+        uncommitted = _uncommitted_graphs(store)
+        present = _whole_or_absent(store, reference, articles)
+        partial_seen += killed and 0 < len(present) < len(articles)
+        print(f"present={len(present)} uncommitted before recovery={uncommitted}")
+    assert partial_seen >= 1, "no kill landed in the middle of the posts"
+    with _server(store) as (p, url):   # posting everything again completes the set
+        answered: list[int] = []
+        _post_lines(url, lines, answered, threading.Event())
+        assert len(answered) == len(range(0, len(lines), POST_BATCH))
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=60) == 0
     assert _sorted_export(store) == clean
 
 

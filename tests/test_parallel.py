@@ -58,7 +58,8 @@ class _Sink:
     def article_hashes(self, graphs: Sequence[str]) -> dict[str, str]:
         return {}
 
-    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"") -> None:
+    def replace_serialized(self, articles: Sequence[tuple[str, bytes]], shared: bytes = b"",
+                           edges: object = None) -> None:
         self.articles += len(articles)
         self.seen.append(self.consumed[0] - self.articles)
 

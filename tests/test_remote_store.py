@@ -125,6 +125,8 @@ def test_queries_match_named_queries_with_params(endpoint: str, local: Store) ->
         actor = "https://w3id.org/mawqif/id/state/EGY"
         checked = 0
         for q in queries.list_queries():
+            if q.name.startswith("edge-index") or "-index" in q.name:
+                continue  # the embedded store's own edge index; an external store has none
             values = {}
             for p in q.params:
                 if p.type == "iri" and not p.optional:

@@ -61,7 +61,8 @@ def _get(url: str, accept: str | None = None) -> tuple[int, str, bytes]:
 
 def test_select_json_default(server):
     url, _, _ = server
-    q = urllib.parse.quote("PREFIX mq: <https://w3id.org/mawqif/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?s a mq:Stance }")
+    q = urllib.parse.quote("PREFIX mq: <https://w3id.org/mawqif/ontology#> "
+                           "SELECT (COUNT(*) AS ?n) WHERE { ?s a mq:Stance }")
     status, ctype, body = _get(f"{url}/sparql?query={q}")
     assert status == 200 and ctype == "application/sparql-results+json"
     assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) >= 1

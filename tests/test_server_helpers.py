@@ -5,10 +5,11 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tests.conftest import mawqif_command
@@ -26,15 +27,26 @@ class LiveServer:
     store: str
     proc: subprocess.Popen[str]
     token: str | None
+    #: the server's stderr (one line per request), read as it comes: a pipe nobody reads fills up
+    #: (64 KiB) and then blocks every thread of the server that logs
+    log: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
     def stop(self) -> tuple[int, str]:
         self.proc.send_signal(signal.SIGTERM)
         try:
-            _, err = self.proc.communicate(timeout=15)
+            self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            _, err = self.proc.communicate()
-        return self.proc.returncode, err
+            self.proc.wait()
+        if self.reader is not None:
+            self.reader.join(10)
+        return self.proc.returncode, "".join(self.log)
+
+
+def _drain(stream: Any, into: list[str]) -> None:
+    for line in stream:
+        into.append(line)
 
 
 def start_server(store: str, *args: str, token: str | None = None, env: dict[str, str] | None = None) -> LiveServer:
@@ -45,16 +57,20 @@ def start_server(store: str, *args: str, token: str | None = None, env: dict[str
         full_env["MAWQIF_TOKEN"] = token
     full_env.update(env or {})
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=full_env)
+    log: list[str] = []
+    reader = threading.Thread(target=_drain, args=(proc.stderr, log), daemon=True)
+    reader.start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError("server did not start: " + (proc.stderr.read() if proc.stderr else ""))
+            reader.join(5)
+            raise AssertionError("server did not start: " + "".join(log))
         try:
             urllib.request.urlopen(url + "/sparql", timeout=2).read()
-            return LiveServer(url, store, proc, token)
+            return LiveServer(url, store, proc, token, log, reader)
         except urllib.error.HTTPError:
-            return LiveServer(url, store, proc, token)
+            return LiveServer(url, store, proc, token, log, reader)
         except OSError:
             time.sleep(0.1)
     proc.kill()

@@ -5,7 +5,9 @@
 * ``/`` the graph view, ``/query`` the SPARQL page, ``/analytics`` the analytics page;
 * ``/id/<path>``: the page of every IRI under the instance base, with a ``.json`` twin and content
   negotiation (``Accept: text/turtle`` gives the resource's description);
-* ``/api/explorer/...`` and ``/api/analytics/...``: the JSON behind the views;
+* ``/api/explorer/...`` and ``/api/analytics/...``: the JSON behind the views (``/api/explorer/stances``
+  the evidence of a stance edge, ``/api/explorer/link`` where a membership, location, party or part-of
+  link comes from);
 * ``/explorer/static/...`` its own scripts and styles, ``/explorer/vendor/vis-network.min.js`` the
   vis-network build that the installed ``pyvis`` wheel carries (found without importing pyvis).
 
@@ -15,6 +17,8 @@ only (no inline script): every label, evidence sentence and title is rendered as
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +67,13 @@ def _lang() -> str:
     return "ar" if request.args.get("lang") == "ar" else "en"
 
 
-def create_blueprint(store: Store, base: str = terms.DEFAULT_BASE) -> Blueprint:
+def create_blueprint(store: Store, base: str = terms.DEFAULT_BASE,
+                     reading: Callable[[], AbstractContextManager[object]] | None = None) -> Blueprint:
+    """The explorer's pages and APIs over ``store``; ``reading`` guards the start of each query
+    (the server's ``Runner.reading``)."""
     bp = Blueprint("explorer", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/explorer/static")
-    data = ExplorerData(store, base)
+    data = ExplorerData(store, base, reading)
 
     @bp.after_request
     def security_headers(resp: Response) -> Response:
@@ -89,7 +96,7 @@ def create_blueprint(store: Store, base: str = terms.DEFAULT_BASE) -> Blueprint:
     # -- pages -----------------------------------------------------------------------------------
     @bp.get("/")
     def index() -> str:
-        return page("explorer/index.html", stats=store.stats())
+        return page("explorer/index.html", stats=data.stats())
 
     @bp.get("/query")
     def query_page() -> str:
@@ -176,10 +183,10 @@ def create_blueprint(store: Store, base: str = terms.DEFAULT_BASE) -> Blueprint:
     # -- JSON APIs -------------------------------------------------------------------------------
     @bp.get("/api/explorer/meta")
     def meta() -> Response:
-        s = store.stats()
+        s = data.stats()
         return jsonify({"ok": True, "version": __version__, "base": base, "step": STEP, "max_nodes": MAX_NODES,
                         "stats": {"articles": s.articles, "stances": s.stances, "entities": s.entities,
-                                  "triples": s.triples},
+                                  "triples": s.triples} if s is not None else None,
                         **data.vocab.as_json()})
 
     @bp.get("/api/explorer/search")
@@ -200,6 +207,20 @@ def create_blueprint(store: Store, base: str = terms.DEFAULT_BASE) -> Blueprint:
             raise QueryError("give at least one of holder, type, target, stance")
         return jsonify(data.stances(Filters.parse(request.args), _int_arg("page"),
                                     _int_arg("size", 20, 1, 200), **values))
+
+    @bp.get("/api/explorer/link")
+    def link() -> Response:
+        """Where a membership, location, party or part-of link comes from (the evidence of a link edge)."""
+        missing = [k for k in ("source", "relation", "dest") if not request.args.get(k)]
+        if missing:
+            raise QueryError("give source, relation and dest (missing: " + ", ".join(missing) + ")")
+        source = check_iri(request.args.get("source"), "source")
+        dest = check_iri(request.args.get("dest"), "dest")
+        doc = data.link_evidence(source, request.args.get("relation", ""), dest, _int_arg("page"),
+                                 _int_arg("size", 20, 1, 200))
+        if doc is None:
+            abort(404, description=f"no graph states <{source}> {request.args.get('relation')} <{dest}>")
+        return jsonify(doc)
 
     @bp.get("/api/explorer/timeline")
     def timeline() -> Response:

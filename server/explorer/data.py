@@ -7,30 +7,44 @@ cached for a few seconds.
 """
 from __future__ import annotations
 
+import calendar
+import contextlib
+import datetime
+import functools
 import io
+import json
 import re
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import pyoxigraph as ox
 
 from graph_builder import analytics, terms
 from graph_builder.errors import QueryError
 from graph_builder.gazetteer import default_gazetteer
-from graph_builder.store import Store
+from graph_builder.gazetteer.matcher import DATA as GAZETTEER_DATA
+from graph_builder.gazetteer.matcher import DATA_FILES as GAZETTEER_FILES
+from graph_builder.model import EntityInfo
+from graph_builder.quads import entity_iri
+from graph_builder.store import Stats, Store
 from queries import bind, get_query
 from server.explorer.search import IndexedEntity, SearchIndex
-from server.explorer.vocab import ENTITY_CLASSES, HOLDER_CLASSES, Vocabulary, vocabulary
+from server.explorer.vocab import ENTITY_CLASSES, HOLDER_CLASSES, LINK_RELATIONS, Vocabulary, vocabulary
 
 #: Most neighbours one expansion step adds (the rest behind a "+N more" node).
 STEP = 50
 #: Most nodes the graph view shows at once.
 MAX_NODES = 300
 CACHE_SECONDS = 5.0
+#: The store's counts (a full scan on a large store) are refreshed in the background this often …
+STATS_SECONDS = 30.0
+#: … and a page waits this long for the first count before it is shown without one.
+STATS_WAIT = 2.0
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _WIKIDATA = re.compile(r"^http://www\.wikidata\.org/entity/(Q[0-9]+)$")
@@ -71,6 +85,10 @@ def check_date(value: str | None, name: str) -> str | None:
         return None
     if not _DATE.match(value):
         raise QueryError(f"parameter {name!r}: expected a date YYYY-MM-DD, got {value!r}")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"parameter {name!r}: no such day: {value!r}") from None
     return value
 
 
@@ -112,6 +130,43 @@ class _TTLCache:
         return value
 
 
+class BackgroundValue(Generic[T]):
+    """A value that is slow to compute (the store's counts): computed in a background thread and
+    refreshed when older than ``seconds``; a reader waits at most ``wait`` seconds for the first
+    value and otherwise gets the last one (None before there is one), so a large store never makes
+    a page wait for its counts."""
+
+    def __init__(self, make: Callable[[], T], seconds: float, wait: float) -> None:
+        self.make, self.seconds, self.wait = make, seconds, wait
+        self.lock = threading.Lock()
+        self.value: T | None = None
+        self.at = 0.0
+        self.running: threading.Event | None = None
+
+    def _run(self, done: threading.Event) -> None:
+        try:
+            value = self.make()
+            with self.lock:
+                self.value, self.at = value, time.monotonic()
+        except Exception:  # a failed count leaves the last value; the next reader tries again
+            pass
+        finally:
+            with self.lock:
+                self.running = None
+            done.set()
+
+    def get(self) -> T | None:
+        with self.lock:
+            done = self.running
+            stale = self.value is None or time.monotonic() - self.at > self.seconds
+            if stale and done is None:
+                done = self.running = threading.Event()
+                threading.Thread(target=self._run, args=(done,), name="mawqif-stats", daemon=True).start()
+        if done is not None and self.value is None:
+            done.wait(self.wait)
+        return self.value
+
+
 @dataclass(frozen=True)
 class Filters:
     """The graph view's filters: stance types and holder classes (local names), date range."""
@@ -145,11 +200,20 @@ class Filters:
 
 
 class ExplorerData:
-    def __init__(self, store: Store, base: str = terms.DEFAULT_BASE) -> None:
+    def __init__(self, store: Store, base: str = terms.DEFAULT_BASE,
+                 reading: Callable[[], AbstractContextManager[object]] | None = None) -> None:
         self.store = store
         self.base = base
         self.vocab: Vocabulary = vocabulary()
         self.cache = _TTLCache(CACHE_SECONDS)
+        #: held while a query is *started* (pyoxigraph takes its snapshot then): the server's
+        #: ``Runner.reading``, so that no view shows an article without its commit record
+        self.reading = reading or contextlib.nullcontext
+        self._stats = BackgroundValue(store.stats, STATS_SECONDS, STATS_WAIT)
+
+    def stats(self) -> Stats | None:
+        """The store's counts, as last counted (None while the first count runs on a large store)."""
+        return self._stats.get()
 
     # -- queries ---------------------------------------------------------------------------------
     def select(self, name: str, **values: str) -> list[Row]:
@@ -158,7 +222,8 @@ class ExplorerData:
             subs = bind(query, {k: v for k, v in values.items() if v is not None})
         except ValueError as e:
             raise QueryError(str(e)) from None
-        results = self.store.query(query.text, substitutions=subs)
+        with self.reading():
+            results = self.store.query(query.text, substitutions=subs)
         assert isinstance(results, ox.QuerySolutions)
         names = [v.value for v in results.variables]
         return [{n: row[n] for n in names} for row in results]
@@ -169,7 +234,8 @@ class ExplorerData:
             subs = bind(query, values)
         except ValueError as e:
             raise QueryError(str(e)) from None
-        results = self.store.query(query.text, substitutions=subs)
+        with self.reading():
+            results = self.store.query(query.text, substitutions=subs)
         assert isinstance(results, ox.QueryTriples)
         return list(results)
 
@@ -229,9 +295,26 @@ class ExplorerData:
         return e is not None and e.cls in f.classes
 
     # -- ego graph -------------------------------------------------------------------------------
+    def edge_index_ready(self) -> bool:
+        """Whether the store has a complete edge index (graph_builder/edge_index.py)."""
+        with self.reading():
+            result = self.store.query(get_query("edge-index-ready").text)
+        return bool(result) if isinstance(result, ox.QueryBoolean) else False
+
     def ego(self, entity: str, f: Filters, page: int = 1, step: int = STEP) -> dict[str, Any]:
-        """The stances an entity took or received as edges, with one page of its neighbours."""
-        rows = self.select("explorer-ego", entity=entity, **f.dates())
+        """The stances an entity took or received as edges, with one page of its neighbours.
+
+        Read from the store's edge index when it is complete and the date range (if any) is whole
+        months; otherwise by counting the stances (same rows, slower on a large store).
+        """
+        if not self.edge_index_ready():
+            rows = self.select("explorer-ego", entity=entity, **f.dates())
+        elif not f.start and not f.end:
+            rows = self.select("explorer-ego-index", entity=entity)
+        elif month_aligned(f.start, f.end):
+            rows = self.select("explorer-ego-index-period", entity=entity, **f.dates())
+        else:
+            rows = self.select("explorer-ego", entity=entity, **f.dates())
         stance_edges: list[dict[str, Any]] = []
         weight: dict[str, int] = defaultdict(int)
         relations: dict[str, set[str]] = defaultdict(set)
@@ -249,7 +332,7 @@ class ExplorerData:
             weight[other] += count
             relations[other].add(("held:" if holder == entity else "received:") + tname)
             stance_edges.append({"id": f"{holder} {tname} {target}", "kind": "stance", "from": holder,
-                                 "to": target, "type": tname, "count": count, "latest": _value(r["latest"])})
+                                 "to": target, "type": tname, "count": count, "latest": _value(r["latest"]) or None})
         link_edges: list[dict[str, Any]] = []
         if not f.types and not f.classes and not f.start and not f.end:
             for r in self.select("explorer-links", entity=entity):
@@ -367,6 +450,65 @@ class ExplorerData:
         return {"ok": True, "months": [{"month": m, "count": sum(counts[m].values()) if m in counts else 0,
                                         "types": dict(counts[m]) if m in counts else {}} for m in months]}
 
+    # -- where a link (membership, location, party) comes from -----------------------------------
+    def link_evidence(self, source: str, relation: str, dest: str, page: int = 1,
+                      size: int = 20) -> dict[str, Any] | None:
+        """Everything the store holds about where the link ``source relation dest`` comes from.
+
+        A membership the extractor read from an article is a bare triple in that article's graph
+        (no sentence is recorded), so its evidence is the articles whose graphs state it; a
+        location, party or part-of link is curated (the shared entities graph, written from the
+        gazetteer). None when no graph states the link.
+        """
+        name = relation.removeprefix(terms.MQ)
+        if name not in LINK_RELATIONS:
+            raise QueryError(f"parameter 'relation': expected one of {', '.join(LINK_RELATIONS)}, got {relation!r}")
+        rows = self.select("explorer-link-evidence", source=source, relation=terms.MQ + name, dest=dest)
+        if not rows:
+            return None
+        entities_graph = terms.entities_graph(self.base).value
+        articles: list[dict[str, Any]] = []
+        curated: list[dict[str, Any]] = []
+        other_graphs: list[str] = []
+        in_default_graph = False
+        for r in rows:
+            graph = _value(r["graph"])
+            if graph is None:
+                in_default_graph = True
+            elif r["article"] is not None:
+                title = r["title"]
+                run = _value(r["run"])
+                articles.append({
+                    "iri": graph, "page": self.page_path(graph), "title": _value(title), "title_lang": _lang(title),
+                    "title_dir": text_dir(_lang(title), _value(title) or ""), "date": _value(r["date"]),
+                    "lang": _value(r["lang"]), "source": _value(r["outlet"]), "url": safe_url(_value(r["url"])),
+                    "url_text": _value(r["url"]),
+                    "run": {"iri": run, "page": self.page_path(run or ""), "software": _value(r["software"]),
+                            "ended": _value(r["extractedAt"])} if run else None})
+            elif graph == entities_graph:
+                curated.append({"graph": graph, "gazetteer": gazetteer_source(self.base, source, name, dest)})
+            else:
+                other_graphs.append(graph)
+        first = rows[0]
+        concept = self.vocab.relation(name)
+        wikidata = {}
+        for end, var in (("source", "sourceWikidata"), ("dest", "destWikidata")):
+            iri = _value(first[var])
+            wikidata[end] = {"iri": iri, "url": wikidata_url(iri)} if iri else None
+        page = max(page, 1)
+        chunk = articles[(page - 1) * size: page * size]
+        return {
+            "ok": True, "source": self.node(source), "dest": self.node(dest),
+            "relation": {"name": name, "iri": terms.MQ + name, "label_en": concept.labels.get("en", name),
+                         "label_ar": concept.labels.get("ar", name)},
+            # The store records no sentence for a link: an article's graph holds the bare triple.
+            "sentence": None,
+            "articles": {"total": len(articles), "page": page, "size": size,
+                         "pages": max((len(articles) + size - 1) // size, 1), "items": chunk},
+            "curated": curated, "other_graphs": other_graphs, "default_graph": in_default_graph,
+            "wikidata": wikidata,
+        }
+
     # -- entity pages ----------------------------------------------------------------------------
     def properties(self, iri: str) -> list[Row]:
         return self.select("explorer-properties", resource=iri)
@@ -469,7 +611,8 @@ class ExplorerData:
     def pairs(self) -> list[analytics.StanceEdge]:
         def make() -> list[analytics.StanceEdge]:
             out = []
-            for r in self.select("explorer-stance-pairs"):
+            name = "explorer-stance-pairs-index" if self.edge_index_ready() else "explorer-stance-pairs"
+            for r in self.select(name):
                 h, t, g = _value(r["holder"]), _value(r["type"]), _value(r["target"])
                 if h and t and g:
                     out.append(analytics.StanceEdge(h, local_name(t), g, int(_value(r["stances"]) or 0)))
@@ -519,11 +662,59 @@ class ExplorerData:
                 "paths": out}
 
 
+#: The field of a gazetteer record that states each curated link (memberships are never curated).
+GAZETTEER_FIELD = {"location": "location", "party": "parties", "partOf": "parent"}
+
+
+@functools.lru_cache(maxsize=4)
+def _gazetteer_records(base: str) -> dict[str, tuple[str, EntityInfo]]:
+    """Each gazetteer record by the IRI it has under ``base``, with the data file it comes from."""
+    files: dict[str, str] = {}
+    for name in GAZETTEER_FILES:
+        for record in json.loads((GAZETTEER_DATA / name).read_text(encoding="utf-8")):
+            files.setdefault(str(record.get("key")), name)
+    out: dict[str, tuple[str, EntityInfo]] = {}
+    for info in default_gazetteer():
+        if info.kind in ENTITY_CLASSES:
+            out[entity_iri(info, base).value] = (files.get(info.key, ""), info)
+    return out
+
+
+def gazetteer_source(base: str, source: str, relation: str, dest: str) -> dict[str, Any] | None:
+    """Where the installed gazetteer states the curated link ``source relation dest``, or None."""
+    records = _gazetteer_records(base)
+    field = GAZETTEER_FIELD.get(relation)
+    if field is None or source not in records or dest not in records:
+        return None
+    file, info = records[source]
+    other = records[dest][1].key
+    value = getattr(info, field)
+    if not (other in value if isinstance(value, tuple) else other == value):
+        return None
+    return {"name": "mawqif gazetteer", "file": "graph_builder/gazetteer/data/" + file, "key": info.key,
+            "field": field, "value": other, "wikidata": info.qid,
+            "wikidata_url": f"https://www.wikidata.org/wiki/{info.qid}" if info.qid else None}
+
+
 def _int(term: Any) -> int | None:
     try:
         return int(term.value) if term is not None else None
     except ValueError:
         return None
+
+
+def month_aligned(start: str | None, end: str | None) -> bool:
+    """Whether a date range starts on a first and ends on a last day of a month (or is open there).
+
+    >>> month_aligned("2024-02-01", "2024-02-29"), month_aligned("2024-02-02", None)
+    (True, False)
+    """
+    if start and not start.endswith("-01"):
+        return False
+    if end:
+        year, month, day = (int(x) for x in end.split("-"))
+        return day == calendar.monthrange(year, month)[1]
+    return True
 
 
 def _month_range(months: Sequence[str]) -> list[str]:

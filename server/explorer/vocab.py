@@ -30,6 +30,8 @@ STANCE_COLOUR: dict[str, str] = {
 #: Classes the explorer draws, in the order the filters list them.
 ENTITY_CLASSES: tuple[str, ...] = ("State", "Organisation", "ArmedGroup", "Conflict", "Region")
 HOLDER_CLASSES: tuple[str, ...] = ("State", "Organisation", "ArmedGroup")
+#: Links between entities that the graph view draws (dashed) and whose provenance it shows.
+LINK_RELATIONS: tuple[str, ...] = ("memberOf", "location", "party", "partOf")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Vocabulary:
     stance_types: dict[str, Concept]   # by local name
     principles: dict[str, Concept]     # by local name
     classes: dict[str, Concept]        # by local name
+    relations: dict[str, Concept] = field(default_factory=dict)  # LINK_RELATIONS by local name
 
     def type_of(self, iri: str) -> Concept:
         name = iri.rsplit("#", 1)[-1]
@@ -65,7 +68,11 @@ class Vocabulary:
     def as_json(self) -> dict[str, object]:
         return {"stance_types": [c.as_json() for c in self.stance_types.values()],
                 "classes": [c.as_json() for c in self.classes.values()],
-                "holder_classes": list(HOLDER_CLASSES)}
+                "holder_classes": list(HOLDER_CLASSES),
+                "relations": [c.as_json() for c in self.relations.values()]}
+
+    def relation(self, name: str) -> Concept:
+        return self.relations.get(name) or Concept(terms.MQ + name, name)
 
 
 def _concepts(store: ox.Store, cls: ox.NamedNode) -> dict[str, Concept]:
@@ -118,4 +125,6 @@ def vocabulary() -> Vocabulary:
     all_classes = _concepts(store, owl_class)
     ordered_types = {n: types[n] for n in terms.STANCE_TYPE_IRI if n in types}
     classes = {n: all_classes.get(n) or Concept(terms.MQ + n, n) for n in ENTITY_CLASSES}
-    return Vocabulary(ordered_types, dict(sorted(principles.items())), classes)
+    properties = _concepts(store, ox.NamedNode(terms.OWL + "ObjectProperty"))
+    relations = {n: properties.get(n) or Concept(terms.MQ + n, n) for n in LINK_RELATIONS}
+    return Vocabulary(ordered_types, dict(sorted(principles.items())), classes, relations)

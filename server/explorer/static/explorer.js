@@ -20,6 +20,13 @@
   const t = (key) => tr(state.lang, key);
   const typeInfo = (name) => (meta && meta.stance_types.find((s) => s.name === name)) || { name, label_en: name, label_ar: name, colour: "#777" };
   const typeLabel = (name) => { const i = typeInfo(name); return state.lang === "ar" ? i.label_ar : i.label_en; };
+  const relationLabel = (name) => {
+    const r = meta && meta.relations && meta.relations.find((x) => x.name === name);
+    return r ? (state.lang === "ar" ? r.label_ar : r.label_en) : name;
+  };
+  //: How far one arrow key moves the selected node, in screen pixels (with Shift: BIG_STEP).
+  const STEP_PX = 10;
+  const BIG_STEP_PX = 50;
 
   // ------------------------------------------------------------------------------ URL state
   function readURL() {
@@ -69,8 +76,8 @@
 
   function visEdge(e) {
     if (e.kind === "link") {
-      return { id: e.id, from: e.from, to: e.to, arrows: "to", dashes: true, color: { color: "#9aa5b1" },
-               label: e.relation, font: { face: FONT, size: 10, color: "#6b7785", strokeWidth: 2 }, data: e };
+      return { id: e.id, from: e.from, to: e.to, arrows: "to", dashes: true, color: { color: "#9aa5b1", highlight: "#55606c" },
+               label: relationLabel(e.relation), font: { face: FONT, size: 10, color: "#6b7785", strokeWidth: 2 }, data: e };
     }
     const colour = typeInfo(e.type).colour || "#777";
     return { id: e.id, from: e.from, to: e.to, arrows: "to", color: { color: colour, highlight: colour },
@@ -112,8 +119,9 @@
       document.body.dataset.stable = "1";
     });
     network.on("dragEnd", (params) => {
-      // Dragging pins a node where it is dropped.
-      for (const id of params.nodes) nodes.update({ id, fixed: { x: true, y: true }, physics: false });
+      // Dragging pins a node where it is dropped (P and the arrow keys do the same from the keyboard).
+      for (const id of params.nodes) setPinned(id, true);
+      if (params.nodes.length) renderNeighbours();
     });
     network.on("click", (params) => {
       if (params.nodes.length) {
@@ -127,6 +135,108 @@
         showEdge(params.edges[0]);
       }
     });
+  }
+
+  // ------------------------------------------------------------------------------ pinning and the keyboard on the canvas
+  function isPinned(id) {
+    const n = nodes.get(id);
+    return Boolean(n && n.fixed && n.fixed.x && n.fixed.y);
+  }
+
+  /** Pin a node where it is (out of the physics, drawn with a dashed border) or let it go again. */
+  function setPinned(id, pinned) {
+    const n = nodes.get(id);
+    if (!n) return;
+    const base = id === state.focus ? 4 : 2;
+    if (pinned) {
+      const p = network.getPositions([id])[id];
+      nodes.update({ id, x: p.x, y: p.y, fixed: { x: true, y: true }, physics: false, borderWidth: base + 1,
+                     shapeProperties: { borderDashes: [5, 3] } });
+    } else {
+      nodes.update({ id, fixed: { x: false, y: false }, physics: true, borderWidth: base,
+                     shapeProperties: { borderDashes: false } });
+    }
+  }
+
+  function togglePin(id) {
+    const pinned = !isPinned(id);
+    setPinned(id, pinned);
+    if (!pinned) settle();
+    renderNeighbours();
+    announce(t(pinned ? "pinned" : "unpinned") + ": " + nodeLabel(nodes.get(id).data));
+  }
+
+  /** Move a node by (dx, dy) screen pixels; moving pins it, as dragging does. */
+  function nudge(id, dx, dy) {
+    const scale = network.getScale() || 1;
+    if (!isPinned(id)) { setPinned(id, true); renderNeighbours(); announce(t("pinned") + ": " + nodeLabel(nodes.get(id).data)); }
+    const p = network.getPositions([id])[id];
+    const x = p.x + dx / scale;
+    const y = p.y + dy / scale;
+    nodes.update({ id, x, y });
+    network.moveNode(id, x, y);
+    keepVisible(id);
+  }
+
+  /** Bring a node into view when it is outside the canvas. */
+  function keepVisible(id) {
+    const p = network.getPositions([id])[id];
+    if (!p) return;
+    const dom = network.canvasToDOM(p);
+    const box = $("graph");
+    if (dom.x < 20 || dom.y < 20 || dom.x > box.clientWidth - 20 || dom.y > box.clientHeight - 20) {
+      network.moveTo({ position: p, animation: false });
+    }
+  }
+
+  /** The entity nodes on the canvas (not the "+N more" nodes, which the neighbours list offers). */
+  function drawnNodes() {
+    return nodes.getIds().filter((id) => { const n = nodes.get(id); return n.data && !n.data.more; });
+  }
+
+  function announce(text) {
+    $("graph-live").textContent = text;
+  }
+
+  // Keys on the focused canvas: N / Shift+N select, Enter expands, P pins, arrows move, Esc leaves.
+  // ``ev.code`` keeps the letters where they are on an Arabic keyboard too.
+  function onGraphKey(ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    const selected = state.selected && nodes.get(state.selected) ? state.selected : null;
+    const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (arrows[ev.key]) {
+      ev.preventDefault();
+      if (!selected) return;
+      const step = ev.shiftKey ? BIG_STEP_PX : STEP_PX;
+      nudge(selected, arrows[ev.key][0] * step, arrows[ev.key][1] * step);
+    } else if (ev.code === "KeyP" || ev.key === "p" || ev.key === "P") {
+      ev.preventDefault();
+      if (selected) togglePin(selected);
+    } else if (ev.code === "KeyN" || ev.key === "n" || ev.key === "N") {
+      ev.preventDefault();
+      const ids = drawnNodes();
+      if (!ids.length) return;
+      const i = ids.indexOf(selected);
+      const j = i < 0 ? 0 : (i + (ev.shiftKey ? -1 : 1) + ids.length) % ids.length;
+      selectNode(ids[j]);
+      keepVisible(ids[j]);
+      const n = nodes.get(ids[j]);
+      announce(t("selected") + ": " + nodeLabel(n.data) + (isPinned(ids[j]) ? " (" + t("pinned") + ")" : ""));
+    } else if (ev.key === "Enter") {
+      ev.preventDefault();
+      if (selected) expand(selected);
+    } else if (ev.key === "Escape") {
+      ev.preventDefault();
+      $("neighbours-h").focus();
+    }
+  }
+
+  function onGraphFocus() {
+    if (!state.selected || !nodes.get(state.selected)) {
+      if (state.focus && nodes.get(state.focus)) selectNode(state.focus);
+    } else if (network) {
+      network.selectNodes([state.selected]);
+    }
   }
 
   function settle() {
@@ -254,11 +364,18 @@
       el("div", { class: "toolbar" },
         el("button", { type: "button", class: "expand-btn", "data-iri": d.id, text: t("expand") }),
         d.page ? el("a", { href: d.page + "?lang=" + state.lang, class: "entity-link", text: t("open_page") }) : null,
-        d.id !== state.focus ? el("button", { type: "button", class: "focus-btn", text: t("focus") }) : null),
+        d.id !== state.focus ? el("button", { type: "button", class: "focus-btn", text: t("focus") }) : null,
+        el("button", { type: "button", class: "pin-btn", "aria-pressed": isPinned(d.id) ? "true" : "false",
+                       title: t("key_p"), text: t("pin") })),
     );
     card.querySelector(".expand-btn").addEventListener("click", () => expand(d.id));
     const fb = card.querySelector(".focus-btn");
     if (fb) fb.addEventListener("click", () => setFocus(d.id));
+    card.querySelector(".pin-btn").addEventListener("click", () => {
+      togglePin(d.id);
+      const again = $("focus-card").querySelector(".pin-btn");
+      if (again) again.focus();
+    });
     // Group this node's edges by relation: held (→) and received (←) per stance type, and links.
     const groups = new Map();
     for (const e of edges.get()) {
@@ -273,7 +390,7 @@
     const keys = [...groups.keys()].sort();
     for (const key of keys) {
       const g = groups.get(key);
-      const relText = g.kind === "link" ? g.rel : typeLabel(g.rel);
+      const relText = g.kind === "link" ? relationLabel(g.rel) : typeLabel(g.rel);
       list.append(el("li", { class: "group", role: "presentation" },
         el("span", { class: "swatch line", "data-type": g.kind === "link" ? "link" : g.rel }),
         el("span", { lang: state.lang, dir: dirOf(state.lang), text: (g.out ? "→ " : "← ") + relText + " (" + g.items.length + ")" })));
@@ -283,9 +400,9 @@
         if (!other) continue;
         const item = el("li", { class: "item" },
           el("button", { type: "button", class: "node-btn", "data-iri": otherId }, labelSpan(other.data, state.lang)),
-          g.kind === "stance" ? el("button", { type: "button", class: "edge-btn", "data-edge": e.id,
-                                              "aria-label": t("evidence") + ": " + relText + " " + nodeLabel(other.data),
-                                              text: t("evidence") + " (" + e.data.count + ")" }) : null);
+          el("button", { type: "button", class: "edge-btn", "data-edge": e.id, "data-kind": g.kind,
+                         "aria-label": t("evidence") + ": " + relText + " " + nodeLabel(other.data),
+                         text: g.kind === "stance" ? t("evidence") + " (" + e.data.count + ")" : t("evidence") }));
         list.append(item);
       }
     }
@@ -318,12 +435,13 @@
 
   async function showEdge(edgeId, page) {
     const e = edges.get(edgeId);
-    if (!e || !e.data || e.data.kind !== "stance") return;
+    if (!e || !e.data || (e.data.kind !== "stance" && e.data.kind !== "link")) return;
     state.edge = edgeId;
     writeURL();
     network.selectEdges([edgeId]);
     const box = $("evidence");
     box.replaceChildren(el("p", { class: "hint", text: t("loading") }));
+    if (e.data.kind === "link") { await showLink(e, page); return; }
     try {
       const doc = await api("/api/explorer/stances", { holder: e.from, type: MQ + e.data.type, target: e.to,
                                                      from: state.from, to: state.to, page: page || 1, size: 10 });
@@ -333,6 +451,88 @@
     } catch (err) {
       box.replaceChildren(el("p", { class: "error", text: String(err.message || err) }));
     }
+  }
+
+  /** Where a membership, location or party link comes from: the articles whose graphs state it, or the curated fact. */
+  async function showLink(e, page) {
+    const box = $("evidence");
+    try {
+      const doc = await api("/api/explorer/link", { source: e.from, relation: MQ + e.data.relation, dest: e.to,
+                                                   page: page || 1, size: 10 });
+      box.replaceChildren(linkCard(doc));
+      if (doc.articles.pages > 1) box.append(pager(doc.articles, (p) => showEdge(e.id, p)));
+      revealEvidence();
+    } catch (err) {
+      box.replaceChildren(el("p", { class: "error", text: String(err.message || err) }));
+    }
+  }
+
+  /** Scroll the side panel (not the page) so that the evidence heading is at its top. */
+  function revealEvidence() {
+    const heading = $("evidence-h");
+    const panel = heading.closest(".panel");
+    if (!panel) return;
+    const gap = heading.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    if (gap > panel.clientHeight / 2) panel.scrollTop += gap - 8;
+  }
+
+  function wikidataLink(w) {
+    return w && w.url ? el("a", { href: w.url, rel: "noopener noreferrer", class: "wikidata", dir: "ltr",
+                                  text: w.iri.split("/").pop() }) : null;
+  }
+
+  function linkCard(doc) {
+    const rel = state.lang === "ar" ? doc.relation.label_ar : doc.relation.label_en;
+    const card = el("article", { class: "link-evidence", "data-relation": doc.relation.name },
+      el("p", { class: "link-statement" }, entityLink(doc.source), " ",
+        el("span", { class: "swatch line", "data-type": "link" }), " ",
+        el("bdi", { lang: state.lang, dir: dirOf(state.lang), class: "relation", text: rel }),
+        dirOf(state.lang) === "rtl" ? " ← " : " → ", entityLink(doc.dest)));
+    const dl = el("dl", {},
+      el("dt", { text: t("relation") }),
+      el("dd", {}, el("bdi", { lang: state.lang, text: rel }), " ", el("code", { dir: "ltr", text: "mq:" + doc.relation.name })));
+    if (doc.wikidata.source || doc.wikidata.dest) {
+      dl.append(el("dt", { text: t("wikidata") }),
+        el("dd", {}, labelSpan(doc.source, state.lang), " ", wikidataLink(doc.wikidata.source) || "—", " · ",
+          labelSpan(doc.dest, state.lang), " ", wikidataLink(doc.wikidata.dest) || "—"));
+    }
+    card.append(dl);
+    if (doc.articles.total) {
+      card.append(
+        el("h3", { text: t("stated_in") + " (" + doc.articles.total + ")" }),
+        el("p", { class: "no-sentence hint", lang: state.lang, dir: dirOf(state.lang), text: t("no_sentence") }));
+      const list = el("ul", { class: "link-articles" });
+      for (const a of doc.articles.items) {
+        const title = el("bdi", { lang: a.title_lang || "", dir: a.title_dir, text: cleanLabel(a.title || a.url_text || a.iri) });
+        list.append(el("li", { "data-article": a.iri },
+          a.page ? el("a", { href: a.page + "?lang=" + state.lang, class: "article-page" }, title) : title,
+          el("span", { class: "muted", dir: "auto", text: " · " + [a.date, a.source].filter(Boolean).join(" · ") }),
+          a.url ? [" · ", el("a", { href: a.url, rel: "noopener noreferrer", class: "article-link", dir: "ltr", text: t("link") })] : null,
+          a.run ? el("div", { class: "small" }, t("extraction_run") + ": ",
+            a.run.page ? el("a", { href: a.run.page + "?lang=" + state.lang, dir: "ltr", text: a.run.software || a.run.iri })
+                       : el("span", { dir: "ltr", text: a.run.software || a.run.iri }),
+            a.run.ended ? el("span", { dir: "ltr", text: " · " + a.run.ended }) : null) : null));
+      }
+      card.append(list);
+    }
+    for (const c of doc.curated) {
+      const g = c.gazetteer;
+      card.append(el("h3", { text: t("curated") }),
+        el("p", { class: "curated hint", lang: state.lang, dir: dirOf(state.lang), text: t("curated_note") }),
+        el("dl", { class: "curated-facts" },
+          el("dt", { text: t("named_graph") }), el("dd", {}, el("code", { dir: "ltr", text: c.graph })),
+          g ? el("dt", { text: t("gazetteer") }) : null,
+          g ? el("dd", { dir: "ltr", class: "gazetteer" },
+                el("div", {}, el("code", { class: "gazetteer-file", text: g.file })),
+                el("div", {}, el("code", { class: "gazetteer-entry", text: g.key + " → " + g.field + ": " + g.value }),
+                  g.wikidata_url ? [" · ", el("a", { href: g.wikidata_url, rel: "noopener noreferrer", class: "wikidata", text: g.wikidata })] : null)) : null));
+    }
+    if (doc.default_graph) card.append(el("p", { class: "hint", text: t("default_graph") }));
+    if (doc.other_graphs.length) {
+      card.append(el("h3", { text: t("named_graph") }),
+        el("ul", {}, doc.other_graphs.map((g) => el("li", {}, el("code", { dir: "ltr", text: g })))));
+    }
+    return card;
   }
 
   function pager(doc, go) {
@@ -401,7 +601,8 @@
       legend.append(el("li", {}, el("span", { class: "swatch line", "data-type": s.name }),
         el("span", { lang: state.lang, dir: dirOf(state.lang), text: state.lang === "ar" ? s.label_ar : s.label_en })));
     }
-    legend.append(el("li", {}, el("span", { class: "swatch line", "data-type": "link" }), el("span", { dir: "ltr", text: "memberOf / location / party" })));
+    legend.append(el("li", {}, el("span", { class: "swatch line", "data-type": "link" }),
+      el("span", { lang: state.lang, dir: dirOf(state.lang), text: ["memberOf", "location", "party"].map(relationLabel).join(" / ") })));
     for (const [cls, shape] of Object.entries(SHAPES)) {
       const c = meta.classes.find((x) => x.name === cls) || { label_en: cls, label_ar: cls };
       legend.append(el("li", {}, el("span", { class: "muted", dir: "ltr", text: shape }),
@@ -621,6 +822,7 @@
     }
     nodes.update(nodes.get().filter((n) => n.data && !n.data.more).map((n) => ({ id: n.id, label: nodeLabel(n.data) })));
     nodes.update(nodes.get().filter((n) => n.data && n.data.more).map((n) => ({ id: n.id, label: "+" + n.data.more + " " + t("more") })));
+    edges.update(edges.get().filter((e) => e.data && e.data.kind === "link").map((e) => ({ id: e.id, label: relationLabel(e.data.relation) })));
     renderFilters();
     renderNeighbours();
     if (state.edge && edges.get(state.edge)) showEdge(state.edge); else renderEvidenceHint();
@@ -639,6 +841,8 @@
     initTimeline();
     initExport();
     $("neighbours").addEventListener("keydown", onListKey);
+    $("graph").addEventListener("keydown", onGraphKey);
+    $("graph").addEventListener("focus", onGraphFocus);
     $("lang-switch").addEventListener("click", () => setLanguage(state.lang === "ar" ? "en" : "ar"));
     const dateChange = () => { state.from = $("date-from").value; state.to = $("date-to").value; state.edge = null; rebuild(); };
     $("date-from").addEventListener("change", dateChange);
@@ -652,6 +856,6 @@
     document.body.dataset.ready = "1";
   }
 
-  window.mawqifExplorer = { state, nodes, edges, get network() { return network; }, rebuild, expand, showEdge };
+  window.mawqifExplorer = { state, nodes, edges, get network() { return network; }, rebuild, expand, showEdge, settle, isPinned };
   start().catch((err) => { const s = $("status"); if (s) s.textContent = String(err.message || err); });
 })();

@@ -1,0 +1,326 @@
+"""The edge index: every (holder, stance type, target) with how many stances it has, in all and by month.
+
+The explorer draws an entity's stances as edges with counts; counting them from the stances
+themselves reads every stance of the entity (at 100,000 articles, tens of thousands of stances for a
+busy state, seconds per view). The edge index keeps those counts in the named graph
+``<base>graph/edges`` instead:
+
+* a :data:`~graph_builder.terms.MQ_STANCE_EDGE` node per (holder, type, target): ``mq:edgeHolder``,
+  ``mq:edgeType``, ``mq:edgeTarget``, ``mq:stanceCount`` and the first and last day (``mq:firstDay``,
+  ``mq:lastDay``; a stance's day is its ``mq:statedOn``, else its article's publication date);
+* a :data:`~graph_builder.terms.MQ_STANCE_EDGE_PERIOD` node per edge and month (``mq:period
+  "2024-05"``; stances dated only to a month or year get a period of their own, ``"p2024-05"``,
+  ``"p2024"``) with the same three figures, so that a month-aligned date range is answered exactly.
+
+It is derived data, kept exact by the one writer: :class:`EdgeIndex` adds what new article graphs
+contain and subtracts what replaced ones contained, in the same call that writes them
+(:meth:`graph_builder.store.Store.replace_serialized`). ``<base>graph/edges a mq:EdgeIndex`` in the
+graph says the index is complete; ``mq:indexUpdating`` is there while an update runs, so a crash
+mid-update is seen, and the index is rebuilt, when the store is next opened for writing. Writes the
+index cannot follow (SPARQL Update, ``mawqif load``) remove the marker, and readers count stances
+instead until it is rebuilt. Exports leave the graph out.
+
+The pure part, :func:`tally`, turns counted rows into figures per edge and period:
+
+    >>> t = tally([("h", "T", "x", "2024-05-02", 2), ("h", "T", "x", "2024-05-20", 1), ("h", "T", "x", None, 1)])
+    >>> t[Bucket("h", "T", "x", "")]
+    Figures(count=4, first='2024-05-02', last='2024-05-20')
+    >>> t[Bucket("h", "T", "x", "2024-05")]
+    Figures(count=3, first='2024-05-02', last='2024-05-20')
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph_builder import terms
+from queries import bind, get_query
+
+#: Above this many quads an index update is bulk-loaded rather than added in a transaction.
+BULK_ABOVE = 2_000
+#: Period of an edge's all-time figures (its own node).
+ALL_TIME = ""
+
+
+@dataclass(frozen=True, order=True)
+class Bucket:
+    """One node of the index: an edge (holder, type, target IRIs) and a period (:data:`ALL_TIME`,
+    ``"YYYY-MM"`` or ``"p"`` + a partial date)."""
+
+    holder: str
+    type: str
+    target: str
+    period: str
+
+    @property
+    def edge(self) -> tuple[str, str, str]:
+        return self.holder, self.type, self.target
+
+
+@dataclass(frozen=True)
+class Figures:
+    """How many stances a bucket holds and their first and last day (None when none is dated)."""
+
+    count: int
+    first: str | None
+    last: str | None
+
+    def plus(self, other: Figures) -> Figures:
+        return Figures(self.count + other.count, _min(self.first, other.first), _max(self.last, other.last))
+
+
+Tally = dict[Bucket, Figures]
+#: A counted row: holder, type, target, day (None when undated) and how many stances.
+Row = tuple[str, str, str, "str | None", int]
+
+
+def _min(a: str | None, b: str | None) -> str | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: str | None, b: str | None) -> str | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def period_of(day: str) -> str:
+    """The period of a day: its month for a full date, else ``p`` and the partial date itself.
+
+    >>> period_of("2024-05-02"), period_of("2024-05"), period_of("2024")
+    ('2024-05', 'p2024-05', 'p2024')
+    """
+    return day[:7] if len(day) == 10 else "p" + day
+
+
+def tally(rows: Iterable[Row]) -> Tally:
+    """Figures per bucket (the edge's all-time node and its periods) from counted rows."""
+    out: Tally = {}
+    for holder, type_, target, day, count in rows:
+        if count <= 0:
+            continue
+        figures = Figures(count, day, day)
+        periods = (ALL_TIME,) if day is None else (ALL_TIME, period_of(day))
+        for period in periods:
+            b = Bucket(holder, type_, target, period)
+            out[b] = out[b].plus(figures) if b in out else figures
+    return out
+
+
+def tally_quads(quads: Iterable[ox.Quad]) -> Tally:
+    """:func:`tally` of the stances in article graphs given as quads (what a writer is about to store).
+
+    Counts as ``queries/edge-index-article.rq`` does: a stance is an ``mq:Stance`` derived from the
+    graph it is in; its day is its ``mq:statedOn``, else its graph's ``schema:datePublished``.
+    """
+    wanted = {terms.RDF_TYPE, terms.MQ_HOLDER, terms.MQ_STANCE_TYPE, terms.MQ_TARGET,
+              terms.PROV_WAS_DERIVED_FROM, terms.MQ_STATED_ON, terms.SCHEMA_DATE_PUBLISHED}
+    props: dict[tuple[str, str], dict[ox.NamedNode, list[str]]] = {}
+    for q in quads:
+        if q.predicate not in wanted or not isinstance(q.graph_name, ox.NamedNode):
+            continue
+        node = props.setdefault((q.graph_name.value, str(q.subject)), {})
+        node.setdefault(q.predicate, []).append(q.object.value if isinstance(q.object, (ox.NamedNode, ox.Literal))
+                                                else str(q.object))
+    rows: list[Row] = []
+    stance_class = terms.MQ_STANCE.value
+    for (graph, _), p in props.items():
+        if stance_class not in p.get(terms.RDF_TYPE, ()) or graph not in p.get(terms.PROV_WAS_DERIVED_FROM, ()):
+            continue
+        article = props.get((graph, f"<{graph}>"), {})
+        days: list[str | None] = [d[:10] for d in p.get(terms.MQ_STATED_ON, [])] or \
+            [d[:10] for d in article.get(terms.SCHEMA_DATE_PUBLISHED, [])] or [None]
+        rows += [(h, t, g, d, 1) for h in p.get(terms.MQ_HOLDER, []) for t in p.get(terms.MQ_STANCE_TYPE, [])
+                 for g in p.get(terms.MQ_TARGET, []) for d in days]
+    return tally(rows)
+
+
+def combine(tallies: Iterable[Tally]) -> Tally:
+    """The sum of several tallies."""
+    out: Tally = {}
+    for t in tallies:
+        for b, f in t.items():
+            out[b] = out[b].plus(f) if b in out else f
+    return out
+
+
+def edge_node(base: str, edge: tuple[str, str, str]) -> ox.NamedNode:
+    """The IRI of an edge's node (a digest of its three IRIs)."""
+    digest = hashlib.sha1("\t".join(edge).encode("utf-8")).hexdigest()[:20]
+    return ox.NamedNode(f"{base}edge/{digest}")
+
+
+def bucket_node(base: str, b: Bucket) -> ox.NamedNode:
+    node = edge_node(base, b.edge)
+    return node if b.period == ALL_TIME else ox.NamedNode(f"{node.value}/{b.period}")
+
+
+def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:
+    """The quads of a bucket's node: what it is, and its figures."""
+    g = terms.edges_graph(base)
+    node = bucket_node(base, b)
+    out = []
+    if b.period == ALL_TIME:
+        out += [ox.Quad(node, terms.RDF_TYPE, terms.MQ_STANCE_EDGE, g),
+                ox.Quad(node, terms.MQ_EDGE_HOLDER, ox.NamedNode(b.holder), g),
+                ox.Quad(node, terms.MQ_EDGE_TYPE, ox.NamedNode(b.type), g),
+                ox.Quad(node, terms.MQ_EDGE_TARGET, ox.NamedNode(b.target), g)]
+    else:
+        out += [ox.Quad(node, terms.RDF_TYPE, terms.MQ_STANCE_EDGE_PERIOD, g),
+                ox.Quad(node, terms.MQ_PERIOD_OF, edge_node(base, b.edge), g),
+                ox.Quad(node, terms.MQ_PERIOD, ox.Literal(b.period), g)]
+    out.append(ox.Quad(node, terms.MQ_STANCE_COUNT, _literal(f.count), g))
+    if f.first is not None:
+        out.append(ox.Quad(node, terms.MQ_FIRST_DAY, _literal(f.first), g))
+    if f.last is not None:
+        out.append(ox.Quad(node, terms.MQ_LAST_DAY, _literal(f.last), g))
+    return out
+
+
+def _rows(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> list[Row]:
+    assert isinstance(results, ox.QuerySolutions)
+    out: list[Row] = []
+    for r in results:
+        holder, type_, target, day, count = r["holder"], r["type"], r["target"], r["day"], r["stances"]
+        if not (isinstance(holder, ox.NamedNode) and isinstance(type_, ox.NamedNode)
+                and isinstance(target, ox.NamedNode) and isinstance(count, ox.Literal)):
+            continue
+        out.append((holder.value, type_.value, target.value,
+                    day.value if isinstance(day, ox.Literal) and day.value else None, int(count.value)))
+    return out
+
+
+class EdgeIndex:
+    """The edge index of one store, read and written by the store's one writer."""
+
+    def __init__(self, store: ox.Store, base: str) -> None:
+        self.store = store
+        self.base = base
+        self.graph = terms.edges_graph(base)
+        self._complete = ox.Quad(self.graph, terms.RDF_TYPE, terms.MQ_EDGE_INDEX, self.graph)
+        self._updating = ox.Quad(self.graph, terms.MQ_INDEX_UPDATING, ox.Literal(True), self.graph)
+
+    # -- state -----------------------------------------------------------------------------------
+    def is_complete(self) -> bool:
+        return self._complete in self.store
+
+    def is_sound(self) -> bool:
+        """Complete, and no update was interrupted."""
+        return self.is_complete() and self._updating not in self.store
+
+    def invalidate(self) -> None:
+        """Mark the index incomplete (after a write it cannot follow); readers count stances instead."""
+        self.store.remove(self._complete)
+
+    # -- counting --------------------------------------------------------------------------------
+    def _select(self, name: str, **values: str) -> list[Row]:
+        query = get_query(name)
+        return _rows(self.store.query(query.text, substitutions=bind(query, values)))
+
+    def tally_articles(self, graphs: Sequence[ox.NamedNode]) -> Tally:
+        """What the given article graphs contribute (as stored now)."""
+        return combine(tally(self._select("edge-index-article", article=g.value)) for g in graphs)
+
+    # -- writing ---------------------------------------------------------------------------------
+    def begin(self) -> None:
+        """Mark an update as running (before the article graphs change)."""
+        self.store.add(self._updating)
+
+    def apply(self, removed: Tally, added: Tally) -> None:
+        """Subtract what replaced articles contained and add what new ones contain, then end the update.
+
+        Called after the article graphs were written. Counts are exact by arithmetic; when a removed
+        stance was on an edge's first or last day, that edge is counted again from its stances.
+        """
+        buckets = sorted(removed.keys() | added.keys())
+        current = {b: self._figures(b) for b in buckets}
+        recount = {b.edge for b in buckets if _needs_recount(current[b], removed.get(b))}
+        adds: list[ox.Quad] = []
+        for b in buckets:
+            if b.edge in recount:
+                continue
+            old, gone, more = current[b], removed.get(b), added.get(b)
+            new = old
+            if old is not None and gone is not None:
+                count = old.count - gone.count
+                new = Figures(count, old.first, old.last) if count > 0 else None
+            if more is not None:
+                new = new.plus(more) if new is not None else more
+            adds += self._replace_figures(b, old, new)
+        for edge in sorted(recount):
+            adds += self._recount(edge)
+        if len(adds) > BULK_ABOVE:
+            self.store.bulk_extend(adds)  # not atomic, but the update flag covers a crash
+        elif adds:
+            self.store.extend(adds)
+        self.store.remove(self._updating)
+
+    def rebuild(self) -> None:
+        """Count every stance again (after a crash, or writes the index could not follow)."""
+        if self.store.contains_named_graph(self.graph):
+            self.store.remove_graph(self.graph)
+        self.store.add(self._updating)
+        quads = [q for b, f in sorted(tally(self._select("edge-index-all")).items())
+                 for q in bucket_quads(self.base, b, f)]
+        self.store.bulk_extend(quads)
+        self.store.extend([self._complete])
+        self.store.remove(self._updating)
+
+    def _replace_figures(self, b: Bucket, old: Figures | None, new: Figures | None) -> list[ox.Quad]:
+        """Remove what changed of a bucket's node and return the quads to add."""
+        if new is None:
+            self._remove_node(bucket_node(self.base, b))
+            return []
+        if old is None:
+            return bucket_quads(self.base, b, new)
+        node, out = bucket_node(self.base, b), []
+        for prop, before, after in ((terms.MQ_STANCE_COUNT, old.count, new.count),
+                                    (terms.MQ_FIRST_DAY, old.first, new.first),
+                                    (terms.MQ_LAST_DAY, old.last, new.last)):
+            if before == after:
+                continue
+            if before is not None:
+                self.store.remove(ox.Quad(node, prop, _literal(before), self.graph))
+            if after is not None:
+                out.append(ox.Quad(node, prop, _literal(after), self.graph))
+        return out
+
+    def _remove_node(self, node: ox.NamedNode) -> None:
+        for q in list(self.store.quads_for_pattern(node, None, None, self.graph)):
+            self.store.remove(q)
+
+    def _figures(self, b: Bucket) -> Figures | None:
+        node = bucket_node(self.base, b)
+        count, first, last = None, None, None
+        for q in self.store.quads_for_pattern(node, None, None, self.graph):
+            if not isinstance(q.object, ox.Literal):
+                continue
+            if q.predicate == terms.MQ_STANCE_COUNT:
+                count = int(q.object.value)
+            elif q.predicate == terms.MQ_FIRST_DAY:
+                first = q.object.value
+            elif q.predicate == terms.MQ_LAST_DAY:
+                last = q.object.value
+        return None if count is None else Figures(count, first, last)
+
+    def _recount(self, edge: tuple[str, str, str]) -> list[ox.Quad]:
+        """Remove every bucket of an edge and return its quads counted again from the stances."""
+        node = edge_node(self.base, edge)
+        periods = [q.subject for q in self.store.quads_for_pattern(None, terms.MQ_PERIOD_OF, node, self.graph)]
+        for subject in [node, *periods]:
+            self._remove_node(subject)  # type: ignore[arg-type]
+        holder, type_, target = edge
+        counted = tally(self._select("edge-index-edge", holder=holder, type=type_, target=target))
+        return [q for b, f in sorted(counted.items()) for q in bucket_quads(self.base, b, f)]
+
+
+def _literal(value: int | str) -> ox.Literal:
+    return ox.Literal(value) if isinstance(value, int) else ox.Literal(value)
+
+
+def _needs_recount(old: Figures | None, gone: Figures | None) -> bool:
+    """Whether removing ``gone`` from ``old`` may move its first or last day (which arithmetic cannot tell)."""
+    if old is None or gone is None or old.count - gone.count <= 0:
+        return False
+    return (gone.first is not None and gone.first == old.first) or (gone.last is not None and gone.last == old.last)

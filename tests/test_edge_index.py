@@ -1,0 +1,202 @@
+"""The edge index stays exactly what counting the stances gives: after ingest, re-ingest, replacement,
+SPARQL-free loads, interrupted updates, and any sequence of writes (property-based)."""
+from __future__ import annotations
+
+import calendar
+import pathlib
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph_builder import terms
+from graph_builder.edge_index import Bucket, Figures, tally
+from graph_builder.ingest import ingest
+from graph_builder.loaders import read_path
+from graph_builder.samples import SAMPLES_PATH, sample_records
+from graph_builder.store import ArticleGraph, Store
+from queries import bind, get_query
+
+BASE = terms.DEFAULT_BASE
+
+
+def select(store: Store, name: str, **values: str) -> list[tuple[Any, ...]]:
+    q = get_query(name)
+    res = store.query(q.text, substitutions=bind(q, values))
+    assert isinstance(res, ox.QuerySolutions)
+    rows = []
+    for r in res:
+        rows.append((r["holder"].value, r["type"].value, r["target"].value, int(r["stances"].value),
+                     (r["latest"].value or None) if r["latest"] is not None else None))
+    return sorted(rows)
+
+
+def edges_graph(store: Store) -> list[str]:
+    return sorted(str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, terms.edges_graph(BASE)))
+
+
+def entities(store: Store) -> list[str]:
+    res = store.query("SELECT DISTINCT ?e WHERE { { ?s mq:holder ?e } UNION { ?s mq:target ?e } }")
+    assert isinstance(res, ox.QuerySolutions)
+    return sorted(r["e"].value for r in res)
+
+
+def assert_index_exact(store: Store) -> None:
+    """The index answers every entity's ego graph as counting the stances does, in all and by month."""
+    assert store.edge_index.is_sound()
+    months = [("2000-01-01", "2030-12-31"), ("2018-01-01", "2018-06-30"), ("2023-02-01", "2023-02-28"),
+              ("2024-01-01", None), (None, "2019-12-31")]
+    for e in entities(store):
+        assert select(store, "explorer-ego-index", entity=e) == select(store, "explorer-ego", entity=e), e
+        for start, end in months:
+            dates = {k: v for k, v in (("from", start), ("to", end)) if v}
+            assert (select(store, "explorer-ego-index-period", entity=e, **dates)
+                    == select(store, "explorer-ego", entity=e, **dates)), (e, dates)
+    pairs = [tuple(r) for r in store.query(get_query("explorer-stance-pairs").text)]  # type: ignore[union-attr]
+    assert [tuple(r) for r in store.query(get_query("explorer-stance-pairs-index").text)] == pairs  # type: ignore[union-attr]
+    # and what the writes left equals a rebuild from scratch
+    before = edges_graph(store)
+    store.edge_index.rebuild()
+    assert edges_graph(store) == before
+
+
+def test_tally_counts_edges_and_periods() -> None:
+    t = tally([("h", "T", "x", "2024-05-02", 1), ("h", "T", "x", "2024-06", 2), ("h", "T", "x", "2024", 1),
+               ("h", "T", "y", None, 3)])
+    assert t[Bucket("h", "T", "x", "")] == Figures(4, "2024", "2024-06")
+    assert t[Bucket("h", "T", "x", "2024-05")] == Figures(1, "2024-05-02", "2024-05-02")
+    assert t[Bucket("h", "T", "x", "p2024-06")] == Figures(2, "2024-06", "2024-06")
+    assert t[Bucket("h", "T", "x", "p2024")] == Figures(1, "2024", "2024")
+    assert t[Bucket("h", "T", "y", "")] == Figures(3, None, None)
+    assert len(t) == 5
+
+
+def test_index_after_ingest_and_reingest(store: Store) -> None:
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    assert_index_exact(store)
+    # the same input again changes nothing
+    before = edges_graph(store)
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    assert edges_graph(store) == before
+
+
+def test_index_after_an_article_is_replaced(store: Store, tmp_path: pathlib.Path) -> None:
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    records = sample_records()
+    changed = dict(records[0])
+    # keep only its first half: stances go, first and last days move
+    changed["text"] = changed["text"][: len(changed["text"]) // 2]
+    path = tmp_path / "changed.jsonl"
+    import json
+    path.write_text(json.dumps(changed, ensure_ascii=False) + "\n", encoding="utf-8")
+    ingest(store, read_path(str(path)))
+    assert_index_exact(store)
+
+
+def test_interrupted_update_is_rebuilt_on_open(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "store"
+    with Store(path) as s:
+        ingest(s, read_path(str(SAMPLES_PATH)))
+        good = edges_graph(s)
+        s.edge_index.begin()  # as if the writer died mid-update …
+        first = next(iter(s.oxigraph.quads_for_pattern(None, terms.MQ_STANCE_COUNT, None, terms.edges_graph(BASE))))
+        s.oxigraph.remove(first)  # … having changed part of the index
+    with Store(path, read_only=True) as ro:
+        assert not ro.edge_index.is_sound()
+    with Store(path) as s:
+        assert s.edge_index.is_sound()
+        assert edges_graph(s) == good
+
+
+def test_load_of_foreign_rdf_invalidates_then_rebuilds(store: Store) -> None:
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    g = ox.NamedNode("https://example.org/extra")
+    turtle = ("@prefix mq: <https://w3id.org/mawqif/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .\n"
+              "<https://example.org/s1> a mq:Stance ; mq:holder <https://w3id.org/mawqif/id/state/EGY> ; "
+              "mq:stanceType mq:Support ; mq:target <https://w3id.org/mawqif/id/state/LBY> ; "
+              "prov:wasDerivedFrom <https://example.org/extra> .\n")
+    store.load(turtle, fmt=ox.RdfFormat.TURTLE, graph=g)
+    assert not store.edge_index.is_complete()
+    store.ensure_edge_index()
+    assert_index_exact(store)
+
+
+# -- property: any sequence of article writes keeps the index equal to a rebuild ------------------
+HOLDERS = [f"{BASE}state/{c}" for c in ("EGY", "SAU", "QAT")]
+TARGETS = [f"{BASE}state/{c}" for c in ("SYR", "EGY", "YEM")]
+TYPES = [terms.STANCE_TYPE_IRI[t].value for t in ("Support", "Condemnation")]
+DAYS = [None, "2024-05-01", "2024-05-31", "2024-06-15", "2024-06", "2024"]
+
+
+def article_graph(n: int, stances: list[tuple[int, int, int, int]], published: str | None) -> ArticleGraph:
+    g = ox.NamedNode(f"{BASE}article/a{n}")
+    quads = [ox.Quad(g, terms.RDF_TYPE, terms.MQ_ARTICLE, g)]
+    if published:
+        quads.append(ox.Quad(g, terms.SCHEMA_DATE_PUBLISHED, ox.Literal(published, datatype=terms.XSD_DATE), g))
+    for i, (h, t, tg, d) in enumerate(stances):
+        s = ox.NamedNode(f"{BASE}stance/a{n}-{i}")
+        quads += [ox.Quad(s, terms.RDF_TYPE, terms.MQ_STANCE, g),
+                  ox.Quad(s, terms.MQ_HOLDER, ox.NamedNode(HOLDERS[h]), g),
+                  ox.Quad(s, terms.MQ_STANCE_TYPE, ox.NamedNode(TYPES[t]), g),
+                  ox.Quad(s, terms.MQ_TARGET, ox.NamedNode(TARGETS[tg]), g),
+                  ox.Quad(s, terms.PROV_WAS_DERIVED_FROM, g, g)]
+        day = DAYS[d]
+        if day is not None:
+            quads.append(ox.Quad(s, terms.MQ_STATED_ON, ox.Literal(day, datatype=terms.date_datatype(day)), g))
+    return ArticleGraph(g, tuple(quads))
+
+
+stance_st = st.tuples(st.integers(0, 2), st.integers(0, 1), st.integers(0, 2), st.integers(0, len(DAYS) - 1))
+write_st = st.tuples(st.integers(0, 3), st.lists(stance_st, max_size=4),
+                     st.sampled_from([None, "2024-05-20", "2024-07-01"]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=st.lists(st.lists(write_st, min_size=1, max_size=3), min_size=1, max_size=5))
+def test_any_sequence_of_writes_keeps_the_index_exact(writes: list[list[tuple[Any, ...]]]) -> None:
+    with Store(None) as store:
+        for batch in writes:
+            latest = {n: (stances, pub) for n, stances, pub in batch}  # one version of an article a batch
+            store.replace_articles([article_graph(n, s, p) for n, (s, p) in sorted(latest.items())])
+        after_writes = edges_graph(store)
+        store.edge_index.rebuild()
+        assert edges_graph(store) == after_writes
+        assert_index_exact(store)
+
+
+@pytest.mark.parametrize("start,end,aligned", [
+    ("2024-05-01", "2024-05-31", True), ("2024-02-01", "2024-02-29", True), ("2024-05-02", None, False),
+    (None, "2024-05-30", False), (None, None, True),
+])
+def test_month_aligned_ranges(start: str | None, end: str | None, aligned: bool) -> None:
+    from server.explorer.data import month_aligned
+    assert month_aligned(start, end) is aligned
+    if end and aligned:
+        y, m = int(end[:4]), int(end[5:7])
+        assert int(end[8:]) == calendar.monthrange(y, m)[1]
+
+
+def test_graph_store_writes_and_updates_keep_the_index_exact(store: Store) -> None:
+    """What the server does around Graph Store Protocol writes and SPARQL Updates."""
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    ox_store = store.oxigraph
+    graphs = sorted(g.value for g in ox_store.named_graphs() if "/article/" in g.value)
+    first, second = ox.NamedNode(graphs[0]), ox.NamedNode(graphs[1])
+    before = select(store, "explorer-stance-pairs-index")
+    kept = list(ox_store.quads_for_pattern(None, None, None, first))
+    with store.changing_graph(first):  # DELETE ?graph=…
+        ox_store.remove_graph(first)
+    assert_index_exact(store)
+    with store.changing_graph(first):  # PUT ?graph=… (back again)
+        ox_store.add_graph(first)
+        ox_store.extend(kept)
+    assert_index_exact(store)
+    # SPARQL Update: anything may change; the index is counted again
+    ox_store.update("DELETE WHERE { GRAPH ?g { ?s <https://w3id.org/mawqif/ontology#stanceType> "
+                    "<https://w3id.org/mawqif/ontology#Support> } }")
+    ox_store.remove_graph(second)
+    store.changed_anywhere()
+    assert_index_exact(store)
+    assert select(store, "explorer-stance-pairs-index") != before
