@@ -89,6 +89,8 @@ class Phase:
     ingest_seconds: float = 0.0     # from the first article due to the last answer (the phase runs longer:
                                     # it waits for the query clients' last answers)
     seconds: float = 0.0
+    runaway_s: list[float] = field(default_factory=list)       # how long each runaway query took to stop
+    runaway_errors: list[str] = field(default_factory=list)
 
     def all(self) -> list[float]:
         return [x for xs in self.latencies.values() for x in xs]
@@ -186,8 +188,30 @@ def ingester(url: str, rate: float, stop: threading.Event, phase: Phase, run_id:
     phase.ingest_seconds = time.perf_counter() - start   # until the last request in flight was answered
 
 
+#: A query that runs far past any limit: the cross product of every stance with every stance.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?x . ?b a ?y . ?c a ?z }"
+
+
+def runaway(url: str, stop: threading.Event, phase: Phase, limit: float) -> None:
+    """One client sending the runaway query again and again: each must be stopped at the limit with a
+    JSON error (never a 200), within the limit plus 2 s."""
+    session = requests.Session()
+    while not stop.is_set():
+        t0 = time.perf_counter()
+        try:
+            r = session.post(url + "/sparql", data={"query": RUNAWAY}, timeout=limit + 60)
+            seconds = time.perf_counter() - t0
+            phase.runaway_s.append(seconds)
+            if r.status_code == 200 or not r.headers.get("Content-Type", "").startswith("application/json"):
+                phase.runaway_errors.append(f"{r.status_code} {r.text[:120]}")
+            elif seconds > limit + 2:
+                phase.runaway_errors.append(f"stopped after {seconds:.1f} s (limit {limit:g} s)")
+        except requests.RequestException as e:
+            phase.runaway_errors.append(f"{type(e).__name__}: {e}")
+
+
 def run_phase(name: str, url: str, pid: int, clients: int, seconds: float, rate: float | None, batch: int = 1,
-              posters: int = 4) -> Phase:
+              posters: int = 4, runaway_limit: float | None = None) -> Phase:
     phase = Phase(name)
     stop = threading.Event()
     lock = threading.Lock()
@@ -196,6 +220,8 @@ def run_phase(name: str, url: str, pid: int, clients: int, seconds: float, rate:
     if rate:
         threads.append(threading.Thread(target=ingester, args=(url, rate, stop, phase, str(int(time.time())),
                                                                batch, posters), daemon=True))
+    if runaway_limit:
+        threads.append(threading.Thread(target=runaway, args=(url, stop, phase, runaway_limit), daemon=True))
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -238,13 +264,16 @@ def summary(p: Phase) -> dict[str, Any]:
             "ingest_seconds": round(p.ingest_seconds, 1),
             "ingest_p50_ms": round(pct(p.ingest_ms, 50), 1) if p.ingest_ms else None,
             "ingest_p95_ms": round(pct(p.ingest_ms, 95), 1) if p.ingest_ms else None,
-            "seconds": round(p.seconds, 1), "first_errors": p.errors[:5] + p.ingest_errors[:5]}
+            "seconds": round(p.seconds, 1), "first_errors": p.errors[:5] + p.ingest_errors[:5] + p.runaway_errors[:5],
+            "runaway": len(p.runaway_s), "runaway_errors": len(p.runaway_errors),
+            "runaway_max_s": round(max(p.runaway_s), 1) if p.runaway_s else None}
 
 
 def markdown(r: dict[str, Any]) -> str:
-    a, b = r["plain"], r["ingest"]
+    a, b, c = r["plain"], r["ingest"], r["runaway"]
     rows = []
-    for label, s in (("queries only", a), (f"queries + ingest at {r['rate']:g} articles/s", b)):
+    for label, s in (("queries only", a), (f"queries + ingest at {r['rate']:g} articles/s", b),
+                     ("queries + one runaway query at a time", c)):
         kinds = ", ".join(f"{k} {v['p50_ms']:.0f}/{v['p95_ms']:.0f}" for k, v in s["by_kind"].items())
         rows.append(f"| {label} | {s['seconds']:.0f} | {s['requests']:,} | {s['rps']:.0f} | {s['errors']} | "
                     f"{s['p50_ms']:.0f} | {s['p95_ms']:.0f} | {s['p99_ms']:.0f} | {kinds} | "
@@ -266,12 +295,17 @@ workers together, sampled at start / middle / end of each phase. Latencies in ms
 |---|---:|---:|---:|---:|---:|---:|---:|---|---|
 {rows[0]}
 {rows[1]}
+{rows[2]}
 
 - Errors: {a['errors']} without ingest, {b['errors']} with ingest ({b['ingest_errors']} failed article posts).
 - Ingest during load: {b['ingested']} articles stored in {b.get('ingest_seconds', b['seconds']):.0f} s
   ({b['ingest_rate']:.1f}/s; target {r['rate']:g}/s), each `POST` ({r.get('post_batch', 1)} article(s))
   p50 {b['ingest_p50_ms']} ms, p95 {b['ingest_p95_ms']} ms.
 - Query p95 with ingest ÷ without: **{ratio:.2f}×** (target ≤ 2×: {'met' if ratio <= 2 else 'NOT met'}).
+- Runaway queries (a cross product, sent again as soon as one is answered): {c['runaway']} stopped, the
+  slowest answered after {c['runaway_max_s']} s (limit {r['timeout']:g} s, allowed + 2 s), {c['runaway_errors']} wrong
+  answers; the other clients' p95 with it ÷ without: **{r['runaway_ratio']:.2f}×** (target ≤ 1.5×:
+  {'met' if r['runaway_ratio'] <= 1.5 else 'NOT met'}).
 - RSS over the query-only phase: {a['rss_mb'][0]} → {a['rss_mb'][-1]} MB
   ({'stable' if a['rss_mb'][-1] <= a['rss_mb'][0] * 1.1 + 20 else 'GREW'}); with ingest
   {b['rss_mb'][0]} → {b['rss_mb'][-1]} MB.
@@ -323,11 +357,15 @@ def main() -> int:
                                  "--threads", str(args.threads), "--timeout", str(args.timeout)],
                                 stdout=log, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600
         while True:
-            try:
+            try:   # the counts of a large store come a little later (counted in the background)
                 meta = requests.get(url + "/api/explorer/meta", timeout=5).json()
-                break
+                if meta.get("stats"):
+                    break
+                if time.monotonic() > deadline:
+                    raise SystemExit("the server did not count the store in time")
+                time.sleep(1)
             except requests.RequestException:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("the server did not start:\n"
@@ -342,6 +380,9 @@ def main() -> int:
         print(f"phase 2: the same + ingest at {args.rate:g} articles/s …", file=sys.stderr)
         ingest = run_phase("queries+ingest", url, proc.pid, args.clients, args.seconds, args.rate,
                            args.post_batch, args.posters)
+        print("phase 3: the same clients + one runaway query at a time …", file=sys.stderr)
+        wild = run_phase("queries+runaway", url, proc.pid, args.clients, args.seconds, None,
+                         runaway_limit=args.timeout)
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGTERM)
@@ -350,7 +391,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
         shutil.rmtree(work, ignore_errors=True)
-    a, b = summary(plain), summary(ingest)
+    a, b, c = summary(plain), summary(ingest), summary(wild)
     cmd = " ".join(x for x in [f"--clients {args.clients}" if args.clients != 32 else "",
                                f"--seconds {args.seconds:g}" if args.seconds != 60 else "",
                                f"--post-batch {args.post_batch}" if args.post_batch != 1 else "",
@@ -358,15 +399,17 @@ def main() -> int:
                                f"--store {args.store}" if args.store else ""] if x)
     result = {"articles": articles, "quads": quads, "clients": args.clients, "seconds": args.seconds,
               "rate": args.rate, "post_batch": args.post_batch, "posters": args.posters, "threads": args.threads,
-              "timeout": args.timeout, "plain": a, "ingest": b,
-              "p95_ratio": round(b["p95_ms"] / a["p95_ms"], 2), "machine": machine(), "command": cmd}
+              "timeout": args.timeout, "plain": a, "ingest": b, "runaway": c,
+              "p95_ratio": round(b["p95_ms"] / a["p95_ms"], 2), "runaway_ratio": round(c["p95_ms"] / a["p95_ms"], 2),
+              "machine": machine(), "command": cmd}
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     if args.write_docs:
         write_docs(markdown(result))
         print(f"wrote the Load section of {DOCS}", file=sys.stderr)
-    ok = a["errors"] == 0 and b["errors"] == 0 and b["ingest_errors"] == 0
+    ok = a["errors"] == 0 and b["errors"] == 0 and b["ingest_errors"] == 0 and c["errors"] == 0 \
+        and c["runaway_errors"] == 0
     return 0 if ok else 1
 
 
