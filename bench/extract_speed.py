@@ -42,13 +42,13 @@ def main() -> int:
         extract(a)
     stages = {"sentences": 0.0, "gazetteer": 0.0, "dates": 0.0, "extract (all)": 0.0, "quads": 0.0}
     for a in arts:
-        stages["sentences"] += _time(lambda: split_sentences(a.text))
-        stages["gazetteer"] += _time(lambda: gaz.find(a.text, a.lang or "ar"))
-        stages["dates"] += _time(lambda: find_dates(a.text, a.lang or "ar", a.published))
+        stages["sentences"] += _time(lambda a=a: split_sentences(a.text))
+        stages["gazetteer"] += _time(lambda a=a: gaz.find(a.text, a.lang or "ar"))
+        stages["dates"] += _time(lambda a=a: find_dates(a.text, a.lang or "ar", a.published))
         t0 = time.perf_counter()
         x = extract(a)
         stages["extract (all)"] += time.perf_counter() - t0
-        stages["quads"] += _time(lambda: build_article_graph(x))
+        stages["quads"] += _time(lambda x=x: build_article_graph(x))
     n = len(arts)
     total = stages["extract (all)"] + stages["quads"]
     mean_kb = statistics.mean(len(a.text.encode()) for a in arts) / 1024
@@ -63,7 +63,7 @@ def main() -> int:
     sizes = []
     for k in (1, 4, 16):
         a = Article(text=" ".join([base.text] * k), lang=base.lang, published=base.published)
-        sizes.append((k, _time(lambda: extract(a), repeat=3)))
+        sizes.append((k, _time(lambda a=a: extract(a), repeat=3)))
     print("length ×   ms     ms per ×")
     for k, t in sizes:
         print(f"{k:>8}  {1000 * t:6.2f}  {1000 * t / k:8.3f}")

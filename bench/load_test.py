@@ -28,7 +28,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,7 +43,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench._common import DATA, corpus_file, machine, mawqif  # noqa: E402
+from bench._common import DATA, corpus_file, free_port, machine, mawqif  # noqa: E402
 from bench.synthetic import corpus  # noqa: E402
 
 ID = "https://w3id.org/mawqif/id/"
@@ -234,12 +233,6 @@ def run_phase(name: str, url: str, pid: int, clients: int, seconds: float, rate:
         t.join(timeout=90)
     phase.seconds = time.perf_counter() - t0
     return phase
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def build_store(articles: int) -> Path:

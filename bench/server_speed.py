@@ -20,7 +20,6 @@ import json
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench._common import machine  # noqa: E402
+from bench._common import free_port, machine, wait_up  # noqa: E402
 
 MQ = "https://w3id.org/mawqif/ontology#"
 ID = "https://w3id.org/mawqif/id/"
@@ -83,27 +82,6 @@ def queries() -> dict[str, str]:
         out[name] = text
     out.update(EXTRA)
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_up(port: int, path: str, proc: subprocess.Popen[bytes], limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.returncode}")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            c.request("GET", path)
-            c.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("server did not start")
 
 
 def one(conn: http.client.HTTPConnection, path: str, text: str) -> float:

@@ -29,7 +29,8 @@ def test_wheel_has_data_files(wheel):
         "server/templates/index.html",
     }
     expected |= {f"queries/{p.name}" for p in (REPO / "queries").glob("*.rq")}
-    expected |= {f"graph_builder/gazetteer/data/{p.name}" for p in (REPO / "graph_builder/gazetteer/data").glob("*.json")}
+    data = REPO / "graph_builder/gazetteer/data"
+    expected |= {f"graph_builder/gazetteer/data/{p.name}" for p in data.glob("*.json")}
     assert expected <= names, expected - names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "mawqif = graph_builder.cli:main" in wheel.read(entry_points).decode()
