@@ -105,7 +105,7 @@ def load(port: int, path: str, qs: dict[str, str], clients: int, duration: float
     names = list(qs)
 
     def client(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         k = i
         while time.monotonic() < stop:
             name = names[k % len(names)]
@@ -139,7 +139,7 @@ def bench_server(name: str, cmd: list[str], port: int, path: str, qs: dict[str, 
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_up(port, path + "?query=ASK%7B%7D", proc)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         for text in qs.values():   # warm up: every query once
             one(conn, path, text)
         conn.close()
