@@ -26,7 +26,8 @@ def test_wheel_has_data_files(wheel):
     expected = {
         "ontology/mawqif.ttl", "ontology/shapes.ttl",
         "graph_builder/samples/articles.jsonl",
-        "server/templates/index.html",
+        "server/templates/query.html", "server/explorer/templates/explorer/index.html",
+        "server/explorer/static/explorer.js",
     }
     expected |= {f"queries/{p.name}" for p in (REPO / "queries").glob("*.rq")}
     data = REPO / "graph_builder/gazetteer/data"
