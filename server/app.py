@@ -27,7 +27,6 @@ import threading
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -58,7 +57,6 @@ EXPORT_MEDIA = {
 #: JSON Lines media types accepted by POST /api/articles
 JSONL_MEDIA = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines",
                "application/json-seq")
-_SERVER_QUERIES = Path(__file__).parent / "queries"
 _FMT = "http://www.w3.org/ns/formats/"
 
 
@@ -150,7 +148,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
     app.extensions["mawqif.runner"] = runner
     articles_sink = GroupCommit(store, runner)   # concurrent POST /api/articles share one write
     app.extensions["mawqif.articles"] = articles_sink
-    stances_query = (_SERVER_QUERIES / "article-stances.rq").read_text(encoding="utf-8")
+    stances_query = named_queries.get_query("article-stances").text
 
     # -- errors, headers -------------------------------------------------------------------------
     @app.errorhandler(HTTPException)
