@@ -13,6 +13,7 @@
     python bench/store_speed.py --count 10k --rdflib-count 1k
     python bench/store_speed.py --only export        # the export table alone, on a copy of the store
                                                      # of the last run (ingested first if missing)
+    python bench/store_speed.py --only export --store PATH --formats turtle --repeat 3   # a big store
 """
 from __future__ import annotations
 
@@ -121,52 +122,64 @@ OX_SCRIPT = textwrap.dedent('''
 ''')
 
 
-PAIRS = [("turtle", "trig"), ("trig", "trig"), ("nquads", "nq")]   # mawqif format, its anchor's
+ANCHOR_FORMAT = {"turtle": "trig", "trig": "trig", "nquads": "nq"}   # mawqif's format → oxigraph dump's
+
+COUNT_SCRIPT = textwrap.dedent('''
+    import sys
+    import pyoxigraph as ox
+    from graph_builder.export import graphs_left_out
+    store = ox.Store.read_only(sys.argv[1])
+    left = sum(1 for g in graphs_left_out(sys.argv[2]) for _ in store.quads_for_pattern(None, None, None, g))
+    print(len(store), len(store) - left)
+''')
 
 
-def export_table(store: pathlib.Path, n: int, repeat: int) -> str:
+def export_table(store: pathlib.Path, what: str, formats: list[str], repeat: int) -> str:
     """``mawqif export`` vs ``oxigraph dump`` on one store: each pair back to back, ``repeat`` times."""
+    from graph_builder import terms
+
     ox_cli = tool("oxigraph")
 
-    def commands(mfmt: str, ofmt: str) -> tuple[list[str], list[str], pathlib.Path, pathlib.Path]:
-        mout, oout = DATA / f"sb-export.{mfmt}", DATA / f"sb-dump.{mfmt}.{ofmt}"
-        return ([*mawqif(), "export", "--format", mfmt, "--store", str(store), "--output", str(mout)],
-                [ox_cli, "dump", "--location", str(store), "--format", ofmt, "--file", str(oout)], mout, oout)
+    def measure(cmd: list[str], out: pathlib.Path) -> tuple[Run, float]:
+        r = run(cmd)
+        mb = size_mb(out)
+        out.unlink()
+        return r, mb
 
-    # once, untimed: the first opening for writing may recover the store or build its edge index,
-    # and both tools then read a store the page cache holds
-    first = run(commands("nquads", "nq")[0])
-    run(commands("nquads", "nq")[1])
-    times: dict[tuple[str, str], tuple[list[Run], list[Run]]] = {p: ([], []) for p in PAIRS}
+    def pair(mfmt: str) -> tuple[tuple[list[str], pathlib.Path], tuple[list[str], pathlib.Path]]:
+        mout, oout = DATA / f"sb-export.{mfmt}", DATA / f"sb-dump.{ANCHOR_FORMAT[mfmt]}"
+        return (([*mawqif(), "export", "--format", mfmt, "--store", str(store), "--output", str(mout)], mout),
+                ([ox_cli, "dump", "--location", str(store), "--format", ANCHOR_FORMAT[mfmt], "--file", str(oout)],
+                 oout))
+
+    # once each, untimed: the first opening for writing may recover the store or build its edge
+    # index, and both tools then read a store the page cache holds as much of as it can
+    first, _ = measure(*pair(formats[0])[0])
+    measure(*pair(formats[0])[1])
+    results: dict[str, tuple[list[tuple[Run, float]], list[tuple[Run, float]]]] = {f: ([], []) for f in formats}
     for _ in range(repeat):
-        for pair in PAIRS:
-            mcmd, ocmd, _, _ = commands(*pair)
-            times[pair][0].append(run(mcmd))
-            times[pair][1].append(run(ocmd))
-    _, _, mout, oout = commands("nquads", "nq")
-    exported, dumped = _lines(mout), _lines(oout)
+        for fmt in formats:
+            mine, anchor = pair(fmt)
+            results[fmt][0].append(measure(*mine))
+            results[fmt][1].append(measure(*anchor))
+    dumped, exported = (int(x) for x in run([sys.executable, "-c", COUNT_SCRIPT, str(store),
+                                              terms.DEFAULT_BASE]).stdout.split())
     rows: list[list[object]] = []
-    for (mfmt, ofmt), (ms, os_) in times.items():
-        _, _, mout, oout = commands(mfmt, ofmt)
-        m, o = statistics.median(r.seconds for r in ms), statistics.median(r.seconds for r in os_)
-        rows.append([f"`mawqif export --format {mfmt}`", f"{m:.2f}", f"{max(r.peak_rss_mb for r in ms):.0f}",
-                     f"{size_mb(mout):.0f}", f"{m / o:.2f}", f"{m / exported / (o / dumped):.2f}"])
-        rows.append([f"`oxigraph dump --format {ofmt}` (anchor)", f"{o:.2f}",
-                     f"{max(r.peak_rss_mb for r in os_):.0f}", f"{size_mb(oout):.0f}", "1.00", "1.00"])
-    return (table(["what", "s (median)", "peak RSS MB", "output MB", "÷ anchor (target ≤ 1.3)",
-                   "÷ anchor per quad written"], rows)
-            + f"\n\nOne store ({n:,} articles; {size_mb(store):.0f} MB), each pair run back to back {repeat} times "
-              "after one untimed run of each tool (the first `mawqif export` took "
-              f"{first.seconds:.1f} s, {first.peak_rss_mb:.0f} MB). `oxigraph dump` writes every quad of the "
-              f"store ({dumped:,}); mawqif leaves out the derived edge-index graph and writes {exported:,}, "
-              "so the last column divides each time by the quads written. "
-              "mawqif's Turtle and TriG use its prefixes (`mq:`, `state:`, `article:`…), hence the smaller "
-              "files; the anchor writes full IRIs.")
-
-
-def _lines(path: pathlib.Path) -> int:
-    with path.open("rb") as f:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    for fmt, (ms, os_) in results.items():
+        m, o = statistics.median(r.seconds for r, _ in ms), statistics.median(r.seconds for r, _ in os_)
+        rows.append([f"`mawqif export --format {fmt}`", f"{m:.2f}", f"{max(r.peak_rss_mb for r, _ in ms):.0f}",
+                     f"{ms[-1][1]:.0f}", f"{m / o:.2f}", f"{m / exported / (o / dumped):.2f}"])
+        rows.append([f"`oxigraph dump --format {ANCHOR_FORMAT[fmt]}` (anchor)", f"{o:.2f}",
+                     f"{max(r.peak_rss_mb for r, _ in os_):.0f}", f"{os_[-1][1]:.0f}", "1.00", "1.00"])
+    return (f"{what}: {size_mb(store):,.0f} MB, {dumped:,} quads. Each pair run back to back {repeat} times, "
+            f"after one untimed run of each tool (the first `mawqif export` took {first.seconds:.1f} s, "
+            f"{first.peak_rss_mb:.0f} MB).\n\n"
+            + table(["what", "s (median)", "peak RSS MB", "output MB", "÷ anchor (target ≤ 1.3)",
+                     "÷ anchor per quad written"], rows)
+            + f"\n\n`oxigraph dump` writes every quad of the store; mawqif leaves out the derived edge-index "
+              f"graph and writes {exported:,}, hence the last column, which divides each time by the quads "
+              "written. mawqif's Turtle and TriG use its prefixes (`mq:`, `state:`, `article:`…), hence "
+              "the smaller files; the anchor writes full IRIs.")
 
 
 def main() -> int:
@@ -177,19 +190,24 @@ def main() -> int:
                     help="run only this benchmark (repeatable); export and rdflib reuse the store of the "
                          "last run, ingesting it if missing")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each export pair (default 5)")
+    ap.add_argument("--formats", default="turtle,trig,nquads",
+                    help="mawqif export formats to compare (default turtle,trig,nquads)")
+    ap.add_argument("--store", type=pathlib.Path, action="append", default=[],
+                    help="export: measure this existing store instead, in place (repeatable; `mawqif export` "
+                         "opens it for writing, which may recover it or build its edge index)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     only = set(args.only or ["storage", "export", "rdflib"])
     env = {"SOURCE_DATE_EPOCH": "1767225600"}
     ox_cli = tool("oxigraph")
     n = args.count
-    src = corpus_file(n)
+    src = corpus_file(n) if only - {"export"} or not args.store else DATA / "unused"
     sections = []
     store = DATA / f"sb-store-{n}"
     nq = DATA / f"sb-{n}.nq"
 
     # 1. ingest vs oxigraph load
-    if "storage" in only or not store.exists():
+    if "storage" in only or (not store.exists() and (only - {"export"} or not args.store)):
         store = fresh(f"sb-store-{n}")
         ing = run([*mawqif(), "ingest", "--quiet", "--store", str(store), str(src)], env=env)
         run([*mawqif(), "export", "--format", "nquads", "--store", str(store), "--output", str(nq)])
@@ -213,11 +231,17 @@ def main() -> int:
 
     # 2. export vs oxigraph dump, on a copy of the store (opening it for writing may change it)
     if "export" in only:
-        copy = fresh(f"sb-export-store-{n}")
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(store, copy)
-        body = export_table(copy, n, args.repeat)
-        shutil.rmtree(copy, ignore_errors=True)
+        formats = args.formats.split(",")
+        parts = []
+        for given in args.store:
+            parts.append(export_table(given, f"`{given.name}`", formats, args.repeat))
+        if not args.store:
+            copy = fresh(f"sb-export-store-{n}")
+            shutil.copytree(store, copy)
+            parts.append(export_table(copy, f"A copy of the store of the storage benchmark ({n:,} articles)",
+                                      formats, args.repeat))
+            shutil.rmtree(copy, ignore_errors=True)
+        body = "\n\n".join(parts)
         sections.append(("export", "Export: mawqif export vs oxigraph dump", body))
         print(body)
 
@@ -250,8 +274,11 @@ def main() -> int:
         print(body)
     if not args.no_write:
         for key, title, text in sections:
-            command = (f"python bench/store_speed.py --only export --count {n} --repeat {args.repeat}"
-                       if key == "export" else f"python bench/store_speed.py --count {n} --rdflib-count {rn}")
+            command = f"python bench/store_speed.py --count {n} --rdflib-count {rn}"
+            if key == "export":
+                command = " ".join(["python bench/store_speed.py --only export", f"--count {n}",
+                                    *(f"--store {p}" for p in args.store), f"--repeat {args.repeat}",
+                                    *([f"--formats {args.formats}"] if args.formats != "turtle,trig,nquads" else [])])
             write_section(key, title, f"Machine: {machine()}.\n\nCommand: `{command}`.\n\n" + text)
     return 0
 
