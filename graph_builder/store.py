@@ -26,7 +26,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph_builder import terms
-from graph_builder.edge_index import EdgeIndex, Tally, combine, tally, tally_quads
+from graph_builder.edge_index import EdgeIndex, Tally, tally, tally_quads
 from graph_builder.edge_index import Row as EdgeRow
 from graph_builder.errors import QueryError, StoreError, StoreLockedError
 from graph_builder.export import EXPORT_FORMATS as EXPORT_FORMATS  # re-exported (cli, server)
@@ -86,8 +86,9 @@ class _PendingIndex:
         self.graphs: set[str] = set()
 
     def add(self, removed: Tally, added: Tally, graphs: Sequence[ox.NamedNode]) -> None:
-        self.removed = combine([self.removed, removed]) if removed else self.removed
-        self.added = combine([self.added, added])
+        for into, more in ((self.removed, removed), (self.added, added)):   # in place: a run is long
+            for b, f in more.items():
+                into[b] = into[b].plus(f) if b in into else f
         self.graphs.update(g.value for g in graphs)
 
 
@@ -233,7 +234,12 @@ class Store:
         if pending is None:
             index.begin()
         removed = index.tally_articles([g for g in graphs if self._store.contains_named_graph(g)])
-        write()
+        try:
+            write()
+        except BaseException:
+            with contextlib.suppress(Exception):   # (on a full disk this may fail too: the flag stays)
+                index.invalidate()   # what the failed write changed is unknown: count again when reopened
+            raise
         if pending is None:
             index.apply(removed, added())
         else:
