@@ -232,7 +232,7 @@ def worth_store(nq: pathlib.Path, n: int, worth: int) -> pathlib.Path:
     path = fresh(path.name)
     t0 = time.perf_counter()
     load = subprocess.Popen([tool("oxigraph"), "load", "--location", str(path), "--format", "nq", "--lenient"],
-                            stdin=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     assert load.stdin is not None
     for i in range(max(1, worth // n)):
         with nq.open("rb") as f:
