@@ -10,7 +10,10 @@ busy state, seconds per view). The edge index keeps those counts in the named gr
   ``mq:lastDay``; a stance's day is its ``mq:statedOn``, else its article's publication date);
 * a :data:`~graph_builder.terms.MQ_STANCE_EDGE_PERIOD` node per edge and month (``mq:period
   "2024-05"``; stances dated only to a month or year get a period of their own, ``"p2024-05"``,
-  ``"p2024"``) with the same three figures, so that a month-aligned date range is answered exactly.
+  ``"p2024"``) with the same three figures, so that a month-aligned date range is answered exactly;
+* ``mq:indexedStance`` from each period node to the stances it counts (from the edge node to its
+  undated ones), so that an entity's stances are listed newest first a period at a time, reading
+  only the periods a page needs (:mod:`server.explorer.entity_stances`).
 
 It is derived data, kept exact by the one writer: :class:`EdgeIndex` adds what new article graphs
 contain and subtracts what replaced ones contained, in the same call that writes them
@@ -20,13 +23,14 @@ mid-update is seen, and the index is rebuilt, when the store is next opened for 
 index cannot follow (SPARQL Update, ``mawqif load``) remove the marker, and readers count stances
 instead until it is rebuilt. Exports leave the graph out.
 
-The pure part, :func:`tally`, turns counted rows into figures per edge and period:
+The pure part, :func:`tally`, turns rows (one per stance and edge) into figures per edge and period:
 
-    >>> t = tally([("h", "T", "x", "2024-05-02", 2), ("h", "T", "x", "2024-05-20", 1), ("h", "T", "x", None, 1)])
+    >>> t = tally([("h", "T", "x", "2024-05-02", "s1"), ("h", "T", "x", "2024-05-20", "s2"),
+    ...            ("h", "T", "x", None, "s3")])
     >>> t[Bucket("h", "T", "x", "")]
-    Figures(count=4, first='2024-05-02', last='2024-05-20')
-    >>> t[Bucket("h", "T", "x", "2024-05")]
     Figures(count=3, first='2024-05-02', last='2024-05-20')
+    >>> t[Bucket("h", "T", "x", "2024-05")]
+    Figures(count=2, first='2024-05-02', last='2024-05-20')
 """
 from __future__ import annotations
 
@@ -73,8 +77,9 @@ class Figures:
 
 
 Tally = dict[Bucket, Figures]
-#: A counted row: holder, type, target, day (None when undated) and how many stances.
-Row = tuple[str, str, str, "str | None", int]
+#: A stance on one edge: holder, type, target, day (None when undated) and the stance's IRI. A stance
+#: with several targets gives a row per target (and one per day, if it has several).
+Row = tuple[str, str, str, "str | None", str]
 
 
 def _min(a: str | None, b: str | None) -> str | None:
@@ -95,12 +100,10 @@ def period_of(day: str) -> str:
 
 
 def tally(rows: Iterable[Row]) -> Tally:
-    """Figures per bucket (the edge's all-time node and its periods) from counted rows."""
+    """Figures per bucket (the edge's all-time node and its periods): each row counts one."""
     out: Tally = {}
-    for holder, type_, target, day, count in rows:
-        if count <= 0:
-            continue
-        figures = Figures(count, day, day)
+    for holder, type_, target, day, _ in rows:
+        figures = Figures(1, day, day)
         periods = (ALL_TIME,) if day is None else (ALL_TIME, period_of(day))
         for period in periods:
             b = Bucket(holder, type_, target, period)
@@ -108,8 +111,8 @@ def tally(rows: Iterable[Row]) -> Tally:
     return out
 
 
-def tally_quads(quads: Iterable[ox.Quad]) -> Tally:
-    """:func:`tally` of the stances in article graphs given as quads (what a writer is about to store).
+def rows_of_quads(quads: Iterable[ox.Quad]) -> list[Row]:
+    """The rows of the stances in article graphs given as quads (what a writer is about to store).
 
     Counts as ``queries/edge-index-article.rq`` does: a stance is an ``mq:Stance`` derived from the
     graph it is in; its day is its ``mq:statedOn``, else its graph's ``schema:datePublished``.
@@ -125,24 +128,16 @@ def tally_quads(quads: Iterable[ox.Quad]) -> Tally:
                                                 else str(q.object))
     rows: list[Row] = []
     stance_class = terms.MQ_STANCE.value
-    for (graph, _), p in props.items():
+    for (graph, subject), p in props.items():
         if stance_class not in p.get(terms.RDF_TYPE, ()) or graph not in p.get(terms.PROV_WAS_DERIVED_FROM, ()):
             continue
         article = props.get((graph, f"<{graph}>"), {})
         days: list[str | None] = [d[:10] for d in p.get(terms.MQ_STATED_ON, [])] or \
             [d[:10] for d in article.get(terms.SCHEMA_DATE_PUBLISHED, [])] or [None]
-        rows += [(h, t, g, d, 1) for h in p.get(terms.MQ_HOLDER, []) for t in p.get(terms.MQ_STANCE_TYPE, [])
+        stance = subject[1:-1]
+        rows += [(h, t, g, d, stance) for h in p.get(terms.MQ_HOLDER, []) for t in p.get(terms.MQ_STANCE_TYPE, [])
                  for g in p.get(terms.MQ_TARGET, []) for d in days]
-    return tally(rows)
-
-
-def combine(tallies: Iterable[Tally]) -> Tally:
-    """The sum of several tallies."""
-    out: Tally = {}
-    for t in tallies:
-        for b, f in t.items():
-            out[b] = out[b].plus(f) if b in out else f
-    return out
+    return rows
 
 
 def edge_node(base: str, edge: tuple[str, str, str]) -> ox.NamedNode:
@@ -178,16 +173,24 @@ def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:
     return out
 
 
+def member_quads(base: str, rows: Iterable[Row]) -> list[ox.Quad]:
+    """``mq:indexedStance`` quads: each row's stance under its period's node (undated: its edge's)."""
+    g = terms.edges_graph(base)
+    return [ox.Quad(bucket_node(base, Bucket(h, t, x, ALL_TIME if day is None else period_of(day))),
+                    terms.MQ_INDEXED_STANCE, ox.NamedNode(stance), g)
+            for h, t, x, day, stance in dict.fromkeys(rows)]
+
+
 def _rows(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> list[Row]:
     assert isinstance(results, ox.QuerySolutions)
     out: list[Row] = []
     for r in results:
-        holder, type_, target, day, count = r["holder"], r["type"], r["target"], r["day"], r["stances"]
+        holder, type_, target, day, stance = r["holder"], r["type"], r["target"], r["day"], r["stance"]
         if not (isinstance(holder, ox.NamedNode) and isinstance(type_, ox.NamedNode)
-                and isinstance(target, ox.NamedNode) and isinstance(count, ox.Literal)):
+                and isinstance(target, ox.NamedNode) and isinstance(stance, ox.NamedNode)):
             continue
         out.append((holder.value, type_.value, target.value,
-                    day.value if isinstance(day, ox.Literal) and day.value else None, int(count.value)))
+                    day.value if isinstance(day, ox.Literal) and day.value else None, stance.value))
     return out
 
 
@@ -218,9 +221,29 @@ class EdgeIndex:
         query = get_query(name)
         return _rows(self.store.query(query.text, substitutions=bind(query, values)))
 
+    def rows_of_articles(self, graphs: Sequence[ox.NamedNode]) -> list[Row]:
+        """The rows of the given article graphs' stances (as stored now)."""
+        return [r for g in graphs for r in self._select("edge-index-article", article=g.value)]
+
     def tally_articles(self, graphs: Sequence[ox.NamedNode]) -> Tally:
         """What the given article graphs contribute (as stored now)."""
-        return combine(tally(self._select("edge-index-article", article=g.value)) for g in graphs)
+        return tally(self.rows_of_articles(graphs))
+
+    def forget_stances(self, graphs: Sequence[ox.NamedNode]) -> None:
+        """Remove the ``mq:indexedStance`` quads of the stances in the given graphs (before they are
+        replaced; their counts are subtracted by :meth:`apply`)."""
+        for g in graphs:
+            for stance in {q.subject for q in self.store.quads_for_pattern(None, terms.RDF_TYPE, terms.MQ_STANCE, g)}:
+                for q in list(self.store.quads_for_pattern(None, terms.MQ_INDEXED_STANCE, stance, self.graph)):
+                    self.store.remove(q)
+
+    def add_stances(self, rows: Sequence[Row]) -> None:
+        """Add the ``mq:indexedStance`` quads of newly written stances (their counts: :meth:`apply`)."""
+        quads = member_quads(self.base, rows)
+        if len(quads) > BULK_ABOVE:
+            self.store.bulk_extend(quads)
+        elif quads:
+            self.store.extend(quads)
 
     # -- writing ---------------------------------------------------------------------------------
     def begin(self) -> None:
@@ -261,8 +284,10 @@ class EdgeIndex:
         if self.store.contains_named_graph(self.graph):
             self.store.remove_graph(self.graph)
         self.store.add(self._updating)
-        quads = [q for b, f in sorted(tally(self._select("edge-index-all")).items())
-                 for q in bucket_quads(self.base, b, f)]
+        rows = self._select("edge-index-all")
+        quads = [q for b, f in sorted(tally(rows).items()) for q in bucket_quads(self.base, b, f)]
+        quads += member_quads(self.base, rows)
+        del rows
         self.store.bulk_extend(quads)
         self.store.extend([self._complete])
         self.store.remove(self._updating)
@@ -311,8 +336,9 @@ class EdgeIndex:
         for subject in [node, *periods]:
             self._remove_node(subject)  # type: ignore[arg-type]
         holder, type_, target = edge
-        counted = tally(self._select("edge-index-edge", holder=holder, type=type_, target=target))
-        return [q for b, f in sorted(counted.items()) for q in bucket_quads(self.base, b, f)]
+        rows = self._select("edge-index-edge", holder=holder, type=type_, target=target)
+        return [q for b, f in sorted(tally(rows).items()) for q in bucket_quads(self.base, b, f)] + \
+            member_quads(self.base, rows)
 
 
 def _literal(value: int | str) -> ox.Literal:

@@ -26,7 +26,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph_builder import terms
-from graph_builder.edge_index import EdgeIndex, Tally, tally, tally_quads
+from graph_builder.edge_index import EdgeIndex, Tally, rows_of_quads, tally
 from graph_builder.edge_index import Row as EdgeRow
 from graph_builder.errors import QueryError, StoreError, StoreLockedError
 from graph_builder.export import EXPORT_FORMATS as EXPORT_FORMATS  # re-exported (cli, server)
@@ -219,10 +219,11 @@ class Store:
             self.edge_index.rebuild()
 
     def _written(self, graphs: Sequence[ox.NamedNode], write: Callable[[], None],
-                 added: Callable[[], Tally]) -> None:
-        """Run ``write``, which replaces the given article graphs with what ``added`` counts, and keep
-        the edge index exact: what the old graphs held is subtracted, what the new ones hold added
-        (at once, or at the end of a :meth:`deferred_index` block)."""
+                 added: Callable[[], list[EdgeRow]]) -> None:
+        """Run ``write``, which replaces the given article graphs with the stances ``added`` lists, and
+        keep the edge index exact: what the old graphs held is subtracted, what the new ones hold added
+        (the counts at once, or at the end of a :meth:`deferred_index` block; the stances' places in
+        the index at once)."""
         index = self.edge_index if self.edge_index.is_complete() else None
         if index is None:
             write()
@@ -233,17 +234,21 @@ class Store:
             pending = self._pending
         if pending is None:
             index.begin()
-        removed = index.tally_articles([g for g in graphs if self._store.contains_named_graph(g)])
+        old = [g for g in graphs if self._store.contains_named_graph(g)]
+        removed = index.tally_articles(old)
         try:
+            index.forget_stances(old)
             write()
+            rows = added()
+            index.add_stances(rows)
         except BaseException:
             with contextlib.suppress(Exception):   # (on a full disk this may fail too: the flag stays)
                 index.invalidate()   # what the failed write changed is unknown: count again when reopened
             raise
         if pending is None:
-            index.apply(removed, added())
+            index.apply(removed, tally(rows))
         else:
-            pending.add(removed, added(), graphs)
+            pending.add(removed, tally(rows), graphs)
 
     @contextlib.contextmanager
     def changing_graph(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Iterator[None]:
@@ -254,11 +259,15 @@ class Store:
             yield   # stances outside named graphs are not counted (edge-index-all.rq)
             return
         index.begin()
-        removed = index.tally_articles([graph] if self._store.contains_named_graph(graph) else [])
+        old = [graph] if self._store.contains_named_graph(graph) else []
+        removed = index.tally_articles(old)
+        index.forget_stances(old)
         try:
             yield
         finally:   # a failed write may still have changed something: count what is there now
-            index.apply(removed, index.tally_articles([graph] if self._store.contains_named_graph(graph) else []))
+            rows = index.rows_of_articles([graph] if self._store.contains_named_graph(graph) else [])
+            index.add_stances(rows)
+            index.apply(removed, tally(rows))
 
     def changed_anywhere(self) -> None:
         """After a write the edge index cannot follow (a SPARQL Update): count it again."""
@@ -290,10 +299,10 @@ class Store:
 
     def replace_articles(self, articles: Sequence[ArticleGraph]) -> None:
         """Store each article's graph, replacing any earlier version; each is whole or absent."""
-        def added() -> Tally:
+        def added() -> list[EdgeRow]:
             if all(a.edges is not None for a in articles):
-                return tally(r for a in articles for r in a.edges or ())
-            return tally_quads(q for a in articles for q in a.quads)
+                return [r for a in articles for r in a.edges or ()]
+            return rows_of_quads(q for a in articles for q in a.quads)
 
         self._written([a.graph for a in articles], lambda: self._replace_articles(articles), added)
 
@@ -323,10 +332,10 @@ class Store:
         transaction.
         """
         graphs = [ox.NamedNode(g) for g, _ in articles]
-        def added() -> Tally:
+        def added() -> list[EdgeRow]:
             if edges is not None:
-                return tally(edges)
-            return tally_quads(ox.parse(b"".join(body for _, body in articles), format=ox.RdfFormat.N_QUADS,
+                return list(edges)
+            return rows_of_quads(ox.parse(b"".join(body for _, body in articles), format=ox.RdfFormat.N_QUADS,
                                         lenient=True))
 
         self._written(graphs, lambda: self._replace_serialized(graphs, articles, shared), added)

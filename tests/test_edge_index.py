@@ -18,6 +18,7 @@ from graph_builder.loaders import read_path
 from graph_builder.samples import SAMPLES_PATH, sample_records
 from graph_builder.store import ArticleGraph, Store
 from queries import bind, get_query
+from server.explorer.data import ExplorerData, Filters
 
 BASE = terms.DEFAULT_BASE
 
@@ -54,6 +55,7 @@ def assert_index_exact(store: Store) -> None:
             dates = {k: v for k, v in (("from", start), ("to", end)) if v}
             assert (select(store, "explorer-ego-index-period", entity=e, **dates)
                     == select(store, "explorer-ego", entity=e, **dates)), (e, dates)
+    assert_entity_pages_match(store)
     pairs = [tuple(r) for r in store.query(get_query("explorer-stance-pairs").text)]  # type: ignore[union-attr]
     assert [tuple(r) for r in store.query(get_query("explorer-stance-pairs-index").text)] == pairs  # type: ignore[union-attr]
     # and what the writes left equals a rebuild from scratch
@@ -62,9 +64,26 @@ def assert_index_exact(store: Store) -> None:
     assert edges_graph(store) == before
 
 
+def assert_entity_pages_match(store: Store, size: int = 3) -> int:
+    """Every page of every entity's held and received stances, read through the index's periods
+    (``mq:indexedStance``), lists what sorting all the entity's stances lists."""
+    data = ExplorerData(store, BASE)
+    assert data.edge_index_ready()
+    longest = 0
+    for e in entities(store):
+        for side in ("holder", "target"):
+            counted = data.stances(Filters(), 1, 100_000, **{side: e})
+            indexed = [data.newest_stances(page, size, **{side: e}) for page in range(1, counted["total"] // size + 3)]
+            assert {p["total"] for p in indexed} == {counted["total"]}, (e, side)
+            got = [(s["date"], s["stance"]) for p in indexed for s in p["stances"]]
+            assert got == [(s["date"], s["stance"]) for s in counted["stances"]], (e, side)
+            longest = max(longest, counted["total"])
+    return longest
+
+
 def test_tally_counts_edges_and_periods() -> None:
-    t = tally([("h", "T", "x", "2024-05-02", 1), ("h", "T", "x", "2024-06", 2), ("h", "T", "x", "2024", 1),
-               ("h", "T", "y", None, 3)])
+    t = tally([("h", "T", "x", "2024-05-02", "s1"), ("h", "T", "x", "2024-06", "s2"), ("h", "T", "x", "2024-06", "s3"),
+               ("h", "T", "x", "2024", "s4"), *(("h", "T", "y", None, f"u{i}") for i in range(3))])
     assert t[Bucket("h", "T", "x", "")] == Figures(4, "2024", "2024-06")
     assert t[Bucket("h", "T", "x", "2024-05")] == Figures(1, "2024-05-02", "2024-05-02")
     assert t[Bucket("h", "T", "x", "p2024-06")] == Figures(2, "2024-06", "2024-06")
@@ -76,6 +95,7 @@ def test_tally_counts_edges_and_periods() -> None:
 def test_index_after_ingest_and_reingest(store: Store) -> None:
     ingest(store, read_path(str(SAMPLES_PATH)))
     assert_index_exact(store)
+    assert assert_entity_pages_match(store, size=3) > 2 * 3   # pages spanning several periods compared
     # the same input again changes nothing
     before = edges_graph(store)
     ingest(store, read_path(str(SAMPLES_PATH)))

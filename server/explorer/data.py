@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 import pyoxigraph as ox
 
 from graph_builder import analytics, terms
+from graph_builder.edge_index import period_of
 from graph_builder.errors import QueryError
 from graph_builder.gazetteer import default_gazetteer
 from graph_builder.gazetteer.matcher import DATA as GAZETTEER_DATA
@@ -33,6 +34,7 @@ from graph_builder.model import EntityInfo
 from graph_builder.quads import entity_iri
 from graph_builder.store import Stats, Store
 from queries import bind, get_query
+from server.explorer import entity_stances
 from server.explorer.search import IndexedEntity, SearchIndex
 from server.explorer.vocab import ENTITY_CLASSES, HOLDER_CLASSES, LINK_RELATIONS, Vocabulary, vocabulary
 
@@ -371,6 +373,52 @@ class ExplorerData:
                 "pages": max((len(rows) + size - 1) // size, 1),
                 "stances": [self.stance_json(r) for r in chunk]}
 
+    def newest_stances(self, page: int = 1, size: int = 20, **values: str) -> dict[str, Any]:
+        """One page of the stances an entity holds (``holder=``) or receives (``target=``), as
+        :meth:`stances` lists them without filters; read through the edge index when it is complete
+        (a page then reads only the periods it falls in: :mod:`server.explorer.entity_stances`)."""
+        if not self.edge_index_ready():
+            return self.stances(Filters(), page, size, **values)
+        groups = entity_stances.plan(
+            (n, e, t, p, int(c)) for r in self.select("explorer-entity-periods", **values)
+            if (n := _value(r["node"])) and (e := _value(r["edge"])) and (t := _value(r["target"]))
+            and (p := _value(r["period"])) is not None and (c := _value(r["stances"])) is not None)
+        total = sum(g.count for g in groups)
+        page = max(page, 1)
+        items = []
+        for group, start, end in entity_stances.pick(groups, (page - 1) * size, size):
+            for m in entity_stances.order(self._members(group))[start:end]:
+                rows = self.select("explorer-stances", stance=m.stance, target=m.target)
+                if rows:   # (gone if a write removed it since the counts were read)
+                    items.append(self.stance_json(rows[0]))
+        return {"ok": True, "total": total, "page": page, "size": size,
+                "pages": max((total + size - 1) // size, 1), "stances": items}
+
+    def _members(self, group: entity_stances.Group) -> list[entity_stances.Member]:
+        """The stances a group's index nodes list, each with its day and its edge's target."""
+        store, index = self.store.oxigraph, terms.edges_graph(self.base)
+        out = []
+        with self.reading():
+            for node, target in group.nodes:
+                for q in store.quads_for_pattern(ox.NamedNode(node), terms.MQ_INDEXED_STANCE, None, index):
+                    if isinstance(q.object, ox.NamedNode):
+                        out.append(entity_stances.Member(self._day(store, q.object, group), q.object.value, target))
+        return out
+
+    @staticmethod
+    def _day(store: ox.Store, stance: ox.NamedNode, group: entity_stances.Group) -> str | None:
+        """The stance's day within the group (its ``mq:statedOn``, else its article's publication)."""
+        days = [d[:10] for q in store.quads_for_pattern(stance, terms.MQ_STATED_ON, None) if (d := _value(q.object))]
+        if not days:
+            for a in store.quads_for_pattern(stance, terms.PROV_WAS_DERIVED_FROM, None):
+                if isinstance(a.object, ox.NamedNode):
+                    published = store.quads_for_pattern(a.object, terms.SCHEMA_DATE_PUBLISHED, None, a.object)
+                    days += [d[:10] for q in published if (d := _value(q.object))]
+        if group.key is None or not days:
+            return None
+        inside = [d for d in days if entity_stances.group_key(period_of(d)) == group.key]
+        return max(inside or days)
+
     def stance_json(self, r: Row) -> dict[str, Any]:
         type_concept = self.vocab.type_of(_value(r["type"]) or "")
         evidence = r["evidence"]
@@ -554,8 +602,8 @@ class ExplorerData:
             "wikidata": next((w for w in map(wikidata_url, sorted(same_as)) if w), None),
             "iso_code": iso[0] if iso else None,
             "links": {k: sorted(v, key=lambda n: n["label_en"]) for k, v in sorted(links.items())},
-            "held": self.stances(Filters(), held_page, size, holder=iri),
-            "received": self.stances(Filters(), received_page, size, target=iri),
+            "held": self.newest_stances(held_page, size, holder=iri),
+            "received": self.newest_stances(received_page, size, target=iri),
             "articles": {"total": len(mentions), "page": articles_page, "size": size,
                          "pages": max((len(mentions) + size - 1) // size, 1),
                          "items": [self.article_json(r) for r in m_chunk]},
