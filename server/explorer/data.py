@@ -380,7 +380,7 @@ class ExplorerData:
         if not self.edge_index_ready():
             return self.stances(Filters(), page, size, **values)
         groups = entity_stances.plan(
-            (n, e, t, p, int(c)) for r in self.select("explorer-entity-periods", **values)
+            (n, e, t, p, int(c)) for r in self.select("explorer-entity-periods-index", **values)
             if (n := _value(r["node"])) and (e := _value(r["edge"])) and (t := _value(r["target"]))
             and (p := _value(r["period"])) is not None and (c := _value(r["stances"])) is not None)
         total = sum(g.count for g in groups)
@@ -592,8 +592,9 @@ class ExplorerData:
                 links[rel].append(self.node(dst))
             else:
                 links[rel + "_of"].append(self.node(src))
-        mentions = self.select("explorer-mentions", entity=iri)
-        m_chunk = mentions[(articles_page - 1) * size: articles_page * size]
+        mentions = self.select("explorer-mentions-newest", entity=iri)
+        m_chunk = [rows[0] for r in mentions[(articles_page - 1) * size: articles_page * size]
+                   if (a := _value(r["article"])) and (rows := self.select("explorer-mentions", entity=iri, article=a))]
         return {
             "ok": True, "iri": iri, "node": self.node(iri), "classes": sorted(set(classes)),
             "labels": {k: sorted(v) for k, v in labels.items()},

@@ -5,7 +5,7 @@ of them: at 100,000 articles a busy state holds 200,000 stances, and the entity 
 minute. The edge index (:mod:`graph_builder.edge_index`) counts an entity's stances per edge and
 month and links each period to its stances (``mq:indexedStance``), so a page needs only:
 
-1. the entity's period counts (one query, ``queries/explorer-entity-periods.rq``), from which
+1. the entity's period counts (one query, ``queries/explorer-entity-periods-index.rq``), from which
    :func:`plan` makes groups, newest first, and :func:`pick` finds the groups a page falls in;
 2. the stances of those groups, with their days, sorted (:func:`order`);
 3. the page's rows (``explorer-stances`` with the stance and target bound, a few lookups each).
@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-#: A row of ``explorer-entity-periods``: the index node, its edge, the edge's target, the node's
+#: A row of ``explorer-entity-periods-index``: the index node, its edge, the edge's target, the node's
 #: period ("" for the edge's all-time node) and how many stances it counts.
 PeriodRow = tuple[str, str, str, str, int]
 
