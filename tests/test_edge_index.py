@@ -70,13 +70,20 @@ def assert_entity_pages_match(store: Store, size: int = 3) -> int:
     data = ExplorerData(store, BASE)
     assert data.edge_index_ready()
     longest = 0
+    some_types = Filters(types=frozenset({"Condemnation", "Support", "Call"}))
+    states = Filters(classes=frozenset({"State"}))
     for e in entities(store):
-        for side in ("holder", "target"):
-            counted = data.stances(Filters(), 1, 100_000, **{side: e})
-            indexed = [data.newest_stances(page, size, **{side: e}) for page in range(1, counted["total"] // size + 3)]
-            assert {p["total"] for p in indexed} == {counted["total"]}, (e, side)
+        asked: list[tuple[Filters, dict[str, str]]] = [
+            (Filters(), {"holder": e}), (Filters(), {"target": e}),
+            (some_types, {"holder": e}), (states, {"target": e})]
+        asked += [(Filters(), {"holder": h, "type": t, "target": x}) for h, t, x, *_ in
+                  select(store, "explorer-ego-index", entity=e) if h == e]
+        for f, values in asked:
+            counted = data.stances(f, 1, 100_000, **values)
+            indexed = [data.newest_stances(f, page, size, **values) for page in range(1, counted["total"] // size + 3)]
+            assert {p["total"] for p in indexed} == {counted["total"]}, (f, values)
             got = [(s["date"], s["stance"]) for p in indexed for s in p["stances"]]
-            assert got == [(s["date"], s["stance"]) for s in counted["stances"]], (e, side)
+            assert got == [(s["date"], s["stance"]) for s in counted["stances"]], (f, values)
             longest = max(longest, counted["total"])
     return longest
 

@@ -205,8 +205,8 @@ def create_blueprint(store: Store, base: str = terms.DEFAULT_BASE,
                   if request.args.get(k)}
         if not values:
             raise QueryError("give at least one of holder, type, target, stance")
-        return jsonify(data.stances(Filters.parse(request.args), _int_arg("page"),
-                                    _int_arg("size", 20, 1, 200), **values))
+        return jsonify(data.newest_stances(Filters.parse(request.args), _int_arg("page"),
+                                           _int_arg("size", 20, 1, 200), **values))
 
     @bp.get("/api/explorer/link")
     def link() -> Response:

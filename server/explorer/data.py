@@ -373,16 +373,19 @@ class ExplorerData:
                 "pages": max((len(rows) + size - 1) // size, 1),
                 "stances": [self.stance_json(r) for r in chunk]}
 
-    def newest_stances(self, page: int = 1, size: int = 20, **values: str) -> dict[str, Any]:
-        """One page of the stances an entity holds (``holder=``) or receives (``target=``), as
-        :meth:`stances` lists them without filters; read through the edge index when it is complete
-        (a page then reads only the periods it falls in: :mod:`server.explorer.entity_stances`)."""
-        if not self.edge_index_ready():
-            return self.stances(Filters(), page, size, **values)
+    def newest_stances(self, f: Filters, page: int = 1, size: int = 20, **values: str) -> dict[str, Any]:
+        """:meth:`stances`, read through the edge index when it is complete and the request names a
+        holder or a target and no dates: a page then reads only the periods it falls in
+        (:mod:`server.explorer.entity_stances`), not every stance of a busy entity."""
+        if (not self.edge_index_ready() or f.start or f.end or "stance" in values
+                or not ("holder" in values or "target" in values)):
+            return self.stances(f, page, size, **values)
         groups = entity_stances.plan(
             (n, e, t, p, int(c)) for r in self.select("explorer-entity-periods-index", **values)
             if (n := _value(r["node"])) and (e := _value(r["edge"])) and (t := _value(r["target"]))
-            and (p := _value(r["period"])) is not None and (c := _value(r["stances"])) is not None)
+            and (p := _value(r["period"])) is not None and (c := _value(r["stances"])) is not None
+            and (not f.types or local_name(_value(r["type"]) or "") in f.types)
+            and self.holder_class_ok(_value(r["holder"]) or "", f))
         total = sum(g.count for g in groups)
         page = max(page, 1)
         items = []
@@ -603,8 +606,8 @@ class ExplorerData:
             "wikidata": next((w for w in map(wikidata_url, sorted(same_as)) if w), None),
             "iso_code": iso[0] if iso else None,
             "links": {k: sorted(v, key=lambda n: n["label_en"]) for k, v in sorted(links.items())},
-            "held": self.newest_stances(held_page, size, holder=iri),
-            "received": self.newest_stances(received_page, size, target=iri),
+            "held": self.newest_stances(Filters(), held_page, size, holder=iri),
+            "received": self.newest_stances(Filters(), received_page, size, target=iri),
             "articles": {"total": len(mentions), "page": articles_page, "size": size,
                          "pages": max((len(mentions) + size - 1) // size, 1),
                          "items": [self.article_json(r) for r in m_chunk]},
