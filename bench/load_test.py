@@ -54,11 +54,29 @@ ENTITIES = ["state/SYR", "state/YEM", "state/LBY", "state/IRQ", "state/SDN", "st
 DOCS = REPO / "docs" / "BENCHMARKS.md"
 
 
-def workload(rng: random.Random) -> tuple[str, str, dict[str, str]]:
+#: --mix: "all" (named queries, entity pages, explorer APIs) or "ui" (what the explorer's pages ask:
+#: entity pages, ego graph, an edge's stance list, search; no named query)
+MIXES = ("all", "ui")
+TYPES = ["Condemnation", "Support", "Call", "Concern", "Rejection"]
+
+
+def workload(rng: random.Random, mix: str = "all") -> tuple[str, str, dict[str, str]]:
     """(kind, path, headers) of one request: named queries, entity pages, ego-graph APIs."""
     e = rng.choice(ENTITIES)
     iri = ID + e
     pick = rng.random()
+    if mix == "ui":
+        if pick < 0.30:
+            return "entity", f"/id/{e}", {"Accept": "text/html"}
+        if pick < 0.45:
+            return "entity", f"/id/{e}.json", {}
+        if pick < 0.75:
+            return "ego", f"/api/explorer/ego?entity={iri}", {}
+        if pick < 0.90:
+            other = ID + rng.choice(ENTITIES)
+            type_ = "https://w3id.org/mawqif/ontology#" + rng.choice(TYPES)
+            return "edge", f"/api/explorer/stances?holder={iri}&type={type_}&target={other}", {}
+        return "ego", f"/api/explorer/search?q={rng.choice(['Syria', 'سوريا', 'Egypt', 'الكويت', 'Union'])}", {}
     if pick < 0.15:
         return "named", f"/queries/who-condemns?target={iri}", {"Accept": "application/sparql-results+json"}
     if pick < 0.25:
@@ -118,13 +136,13 @@ def rss_mb(pid: int) -> float:
     return total / 1024 / 1024
 
 
-def client(url: str, seed: int, stop: threading.Event, phase: Phase, lock: threading.Lock) -> None:
+def client(url: str, seed: int, stop: threading.Event, phase: Phase, lock: threading.Lock, mix: str) -> None:
     rng = random.Random(seed)
     session = requests.Session()
     local: dict[str, list[float]] = {}
     errors: list[str] = []
     while not stop.is_set():
-        kind, path, headers = workload(rng)
+        kind, path, headers = workload(rng, mix)
         t0 = time.perf_counter()
         try:
             r = session.get(url + path, headers=headers, timeout=60)
@@ -210,12 +228,13 @@ def runaway(url: str, stop: threading.Event, phase: Phase, limit: float) -> None
 
 
 def run_phase(name: str, url: str, pid: int, clients: int, seconds: float, rate: float | None, batch: int = 1,
-              posters: int = 4, runaway_limit: float | None = None) -> Phase:
+              posters: int = 4, runaway_limit: float | None = None, mix: str = "all") -> Phase:
     phase = Phase(name)
     stop = threading.Event()
     lock = threading.Lock()
     phase.rss.append(rss_mb(pid))
-    threads = [threading.Thread(target=client, args=(url, i, stop, phase, lock), daemon=True) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(url, i, stop, phase, lock, mix), daemon=True)
+               for i in range(clients)]
     if rate:
         threads.append(threading.Thread(target=ingester, args=(url, rate, stop, phase, str(int(time.time())),
                                                                batch, posters), daemon=True))
@@ -272,12 +291,17 @@ def markdown(r: dict[str, Any]) -> str:
                     f"{s['p50_ms']:.0f} | {s['p95_ms']:.0f} | {s['p99_ms']:.0f} | {kinds} | "
                     f"{' / '.join(str(x) for x in s['rss_mb'])} |")
     ratio = r["p95_ratio"]
-    return f"""<!-- section:load -->
-## Load (issue 7)
+    section = r.get("section", "load")
+    title = "Load (issue 7)" if section == "load" else f"Load (issue 7): {r['articles']:,} articles, {r['mix']} mix"
+    asked = ("named queries (who-condemns, stances-of-actor, most-active, timeline),\nentity pages (HTML and "
+             "`.json`) and the explorer's ego-graph and search APIs") if r.get("mix", "all") == "all" else \
+        ("what the explorer's pages ask (no named query):\nentity pages (HTML and `.json`), the ego-graph API, "
+         "an edge's stance list (`/api/explorer/stances`) and search")
+    return f"""<!-- section:{section} -->
+## {title}
 
 Command: `python bench/load_test.py {r['command']}`. {r['clients']} concurrent clients (threads, each a keep-alive
-`requests.Session`) on 127.0.0.1 mix named queries (who-condemns, stances-of-actor, most-active, timeline),
-entity pages (HTML and `.json`) and the explorer's ego-graph and search APIs, for {r['seconds']:g} s, against a copy
+`requests.Session`) on 127.0.0.1 mix {asked}, for {r['seconds']:g} s, against a copy
 of a store of {r['articles']:,} synthetic articles ({r['quads']:,} quads) served by `mawqif serve` (waitress,
 {r['threads']} threads, query workers with a {r['timeout']:g} s limit). Then the same while new articles are
 posted to `POST /api/articles` with the token at {r['rate']:g} articles/s, {r.get('post_batch', 1)} per request, on a
@@ -304,12 +328,12 @@ workers together, sampled at start / middle / end of each phase. Latencies in ms
   {b['rss_mb'][0]} → {b['rss_mb'][-1]} MB.
 
 Machine: {r['machine']}.
-<!-- /section:load -->"""
+<!-- /section:{section} -->"""
 
 
-def write_docs(block: str) -> None:
+def write_docs(block: str, section: str = "load") -> None:
     text = DOCS.read_text(encoding="utf-8")
-    begin, end = "<!-- section:load -->", "<!-- /section:load -->"
+    begin, end = f"<!-- section:{section} -->", f"<!-- /section:{section} -->"
     if begin in text:
         head, rest = text.split(begin, 1)
         text = head + block + rest.split(end, 1)[1]
@@ -330,6 +354,10 @@ def main() -> int:
                     help="POST requests in flight at most (the schedule is open-loop up to this many)")
     ap.add_argument("--threads", type=int, default=8, help="waitress threads")
     ap.add_argument("--timeout", type=float, default=30.0, help="the server's query time limit")
+    ap.add_argument("--mix", choices=MIXES, default="all",
+                    help="all: named queries, entity pages and explorer APIs; ui: only what the explorer's pages ask")
+    ap.add_argument("--section", default="load",
+                    help="the section of docs/BENCHMARKS.md that --write-docs replaces (default: load)")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--write-docs", action="store_true", help="replace the Load section of docs/BENCHMARKS.md")
     args = ap.parse_args()
@@ -367,15 +395,15 @@ def main() -> int:
         articles = int(meta["stats"]["articles"])
         quads = int(meta["stats"]["triples"])
         print(f"serving {articles} articles ({quads} quads) at {url}; warming up …", file=sys.stderr)
-        run_phase("warm-up", url, proc.pid, min(4, args.clients), min(5.0, args.seconds / 4), None)
+        run_phase("warm-up", url, proc.pid, min(4, args.clients), min(5.0, args.seconds / 4), None, mix=args.mix)
         print(f"phase 1: {args.clients} clients, {args.seconds:g} s …", file=sys.stderr)
-        plain = run_phase("queries", url, proc.pid, args.clients, args.seconds, None)
+        plain = run_phase("queries", url, proc.pid, args.clients, args.seconds, None, mix=args.mix)
         print(f"phase 2: the same + ingest at {args.rate:g} articles/s …", file=sys.stderr)
         ingest = run_phase("queries+ingest", url, proc.pid, args.clients, args.seconds, args.rate,
-                           args.post_batch, args.posters)
+                           args.post_batch, args.posters, mix=args.mix)
         print("phase 3: the same clients + one runaway query at a time …", file=sys.stderr)
         wild = run_phase("queries+runaway", url, proc.pid, args.clients, args.seconds, None,
-                         runaway_limit=args.timeout)
+                         runaway_limit=args.timeout, mix=args.mix)
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGTERM)
@@ -389,17 +417,19 @@ def main() -> int:
                                f"--seconds {args.seconds:g}" if args.seconds != 60 else "",
                                f"--post-batch {args.post_batch}" if args.post_batch != 1 else "",
                                f"--posters {args.posters}" if args.posters != 4 else "",
+                               f"--mix {args.mix}" if args.mix != "all" else "",
+                               f"--section {args.section}" if args.section != "load" else "",
                                f"--store {args.store}" if args.store else ""] if x)
     result = {"articles": articles, "quads": quads, "clients": args.clients, "seconds": args.seconds,
               "rate": args.rate, "post_batch": args.post_batch, "posters": args.posters, "threads": args.threads,
-              "timeout": args.timeout, "plain": a, "ingest": b, "runaway": c,
+              "timeout": args.timeout, "mix": args.mix, "section": args.section, "plain": a, "ingest": b, "runaway": c,
               "p95_ratio": round(b["p95_ms"] / a["p95_ms"], 2), "runaway_ratio": round(c["p95_ms"] / a["p95_ms"], 2),
               "machine": machine(), "command": cmd}
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     if args.write_docs:
-        write_docs(markdown(result))
+        write_docs(markdown(result), args.section)
         print(f"wrote the Load section of {DOCS}", file=sys.stderr)
     ok = a["errors"] == 0 and b["errors"] == 0 and b["ingest_errors"] == 0 and c["errors"] == 0 \
         and c["runaway_errors"] == 0

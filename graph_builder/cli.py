@@ -244,7 +244,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = ServeOptions(host=args.host, port=args.port, base=_base(args), threads=args.threads,
                            token=_token(args), timeout=args.timeout, workers=args.workers,
                            max_body=args.max_body, max_rows=args.max_rows, cors=tuple(args.cors),
-                           cache_max_age=args.cache_max_age)
+                           cache_max_age=args.cache_max_age, reserve=max(0, args.reserve))
     with _open(args, command="mawqif serve") as store:
         serve(store, options)
     return 0
@@ -344,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=int, default=0, metavar="N",
                    help="query worker processes (default: one per thread, at most 2 per core)")
     c.add_argument("--threads", type=_positive_int, default=8, metavar="N", help="HTTP threads (default 8)")
+    c.add_argument("--reserve", type=int, default=2, metavar="N",
+                   help="threads that SPARQL, named queries and export leave to pages and explorer APIs "
+                        "(default 2; 0: none)")
     c.add_argument("--max-body", type=_positive_int, default=16 << 20, metavar="BYTES",
                    help="largest request body (default 16 MiB)")
     c.add_argument("--max-rows", type=_positive_int, default=1000, metavar="N",

@@ -1,7 +1,9 @@
 """Serve the app under waitress (a multi-threaded production WSGI server), on 127.0.0.1 by default.
 
-Queries run in worker processes with a time limit (see :mod:`server.executor`); write requests go
-to the front of waitress's queue of requests waiting for a thread (:func:`writes_first_dispatcher`).
+Queries run in worker processes with a time limit (see :mod:`server.executor`). Requests wait for
+a thread in lanes (:func:`writes_first_dispatcher`): writes go to the front of waitress's queue, and
+requests that may run up to the time limit (SPARQL, named queries, export) never hold the last
+``reserve`` threads, so pages and explorer APIs are answered while long queries run.
 SIGTERM and SIGINT stop the server cleanly: waitress stops accepting, the workers are stopped, and
 the caller closes the store.
 """
@@ -36,6 +38,7 @@ class ServeOptions:
     max_header: int = 64 << 10       # bytes of request line and headers (longer queries go by POST)
     allow_service: bool = False      # federated SPARQL SERVICE queries to other hosts
     max_rows: int = 1000             # rows in the HTML views
+    reserve: int = 2                 # threads long requests (SPARQL, named queries, export) leave free
     cors: Sequence[str] = field(default_factory=tuple)
     cache_max_age: int = 0
 
@@ -92,25 +95,87 @@ def is_write(method: str, path: str, content_type: str) -> bool:
     return path.rstrip("/") == "/sparql" and content_type.split(";")[0].strip().lower() == "application/sparql-update"
 
 
-def writes_first_dispatcher(threads: int) -> Any:
-    """waitress's thread pool, but a write request goes to the front of the queue of requests
-    waiting for a thread: writes are short, queries may take up to the time limit, and an ingest
-    must not wait behind every query queued before it (issue 7: 10 articles/s under load)."""
+def is_long(method: str, path: str) -> bool:
+    """Whether a request may run up to the query time limit: SPARQL (queries; updates are writes),
+    named queries, export, and Graph Store reads of whole graphs."""
+    if method not in ("GET", "HEAD", "POST"):
+        return False
+    return (path.rstrip("/") in ("/sparql", "/export", "/store")
+            or (path.startswith("/queries/") and not path.startswith("/queries/static")))
+
+
+def writes_first_dispatcher(threads: int, reserve: int = 0) -> Any:
+    """waitress's thread pool, with lanes for the requests that wait for a thread:
+
+    * a write goes to the front of the queue: writes are short, queries may take up to the time
+      limit, and an ingest must not wait behind every query queued before it (issue 7: 10
+      articles/s under load);
+    * a long request (:func:`is_long`) is not started while ``threads - reserve`` long requests run:
+      the others (pages, explorer APIs, which read the edge index) pass it in the queue, so a burst
+      of heavy queries cannot hold every thread.
+    """
     from waitress.task import ThreadedTaskDispatcher
 
-    class WritesFirst(ThreadedTaskDispatcher):
+    long_limit = max(1, threads - reserve) if reserve > 0 else threads + 1_000_000
+
+    def first_request(task: Any) -> Any:
+        requests = getattr(task, "requests", None)
+        return requests[0] if requests else None
+
+    class Lanes(ThreadedTaskDispatcher):
+        long_running = 0
+
         def add_task(self, task: Any) -> None:
-            requests = getattr(task, "requests", None)
-            first = requests[0] if requests else None
-            if first is None or not is_write(first.command or "", first.path or "",
-                                             first.headers.get("CONTENT_TYPE", "")):
+            first = first_request(task)
+            write = first is not None and is_write(first.command or "", first.path or "",
+                                                   first.headers.get("CONTENT_TYPE", ""))
+            task._mawqif_long = not write and first is not None and is_long(first.command or "", first.path or "")
+            if not write:
                 super().add_task(task)
                 return
             with self.lock:
                 self.queue.appendleft(task)
                 self.queue_cv.notify()
 
-    dispatcher = WritesFirst()
+        def _next(self) -> Any:
+            """The first task of the queue this thread may start (under the lock), or None."""
+            for i, task in enumerate(self.queue):
+                if not getattr(task, "_mawqif_long", False) or self.long_running < long_limit:
+                    del self.queue[i]
+                    return task
+            return None
+
+        def handler_thread(self, thread_no: int) -> None:   # waitress's loop, picking by lane
+            while True:
+                with self.lock:
+                    task = None
+                    while self.stop_count == 0 and (task := self._next()) is None:
+                        self.active_count -= 1
+                        self.queue_cv.wait()
+                        self.active_count += 1
+                    if self.stop_count > 0:
+                        if task is not None:
+                            self.queue.appendleft(task)
+                        self.active_count -= 1
+                        self.stop_count -= 1
+                        self.threads.discard(thread_no)
+                        self.thread_exit_cv.notify()
+                        break
+                    assert task is not None
+                    is_long_task = getattr(task, "_mawqif_long", False)
+                    if is_long_task:
+                        self.long_running += 1
+                try:
+                    task.service()
+                except BaseException:
+                    self.logger.exception("Exception when servicing %r", task)
+                finally:
+                    if is_long_task:
+                        with self.lock:
+                            self.long_running -= 1
+                            self.queue_cv.notify_all()   # a long task waiting in the queue may start now
+
+    dispatcher = Lanes()
     dispatcher.set_thread_count(threads)
     return dispatcher
 
@@ -137,7 +202,7 @@ def serve(store: Store, options: ServeOptions | None = None, **kwargs: object) -
         "TOKEN": opts.token, "MAX_CONTENT_LENGTH": opts.max_body, "MAX_ROWS": opts.max_rows,
         "CORS_ORIGINS": tuple(opts.cors), "CACHE_MAX_AGE": opts.cache_max_age,
         "ALLOW_SERVICE": opts.allow_service})
-    dispatcher = writes_first_dispatcher(opts.threads)
+    dispatcher = writes_first_dispatcher(opts.threads, opts.reserve)
     try:
         server = create_server(RequestLog(app), _dispatcher=dispatcher, host=opts.host, port=opts.port,
                                threads=opts.threads,

@@ -324,6 +324,37 @@ def test_slow_query_is_stopped_and_others_still_served(live: LiveServer) -> None
     assert status == 200
 
 
+@pytest.mark.parametrize("reserve", [1, 0])
+def test_pages_pass_long_queries(tmp_path, reserve: int) -> None:
+    """With 3 threads and 5 slow queries sent first, a page is answered at once when one thread is
+    reserved for pages, and only once a slow query gives its thread up when none is."""
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    store = str(tmp_path / "store")
+    subprocess.run([*mawqif_command(), "ingest", "--store", store, str(tmp_path / "a.txt")], check=True,
+                   capture_output=True)
+    server = start_server(store, "--timeout", "3", "--threads", "3", "--workers", "3", "--reserve", str(reserve))
+    try:
+        http("GET", server.url + "/id/state/SYR.json")   # warm: the explorer's first use builds its caches
+        answers: list[int] = []
+        slow = [threading.Thread(target=lambda: answers.append(q(server.url, SLOW)[0])) for _ in range(5)]
+        for t in slow:
+            t.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        status, _, _ = http("GET", server.url + "/id/state/SYR.json")
+        waited = time.monotonic() - t0
+        for t in slow:
+            t.join(30)
+        assert status == 200 and answers == [503] * 5
+        if reserve:
+            assert waited < 1.0, waited
+        else:
+            assert waited > 2.0, waited   # behind the slow queries until one was stopped
+    finally:
+        code, err = server.stop()
+    assert code == 0, err
+
+
 # -- real clients ------------------------------------------------------------------------------------
 def test_sparqlwrapper(live: LiveServer) -> None:
     SPARQLWrapper = pytest.importorskip("SPARQLWrapper")

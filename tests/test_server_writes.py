@@ -133,6 +133,8 @@ def test_write_requests_go_first_in_the_queue() -> None:
     names = {id(t): n for n, t in tasks.items()}
     assert [names[id(t)] for t in dispatcher.queue] == ["delete", "graph", "update", "articles", "query", "page",
                                                         "query by POST"]
+    long = {n for n, t in tasks.items() if t._mawqif_long}   # what may hold a thread up to the time limit
+    assert long == {"query", "query by POST"}
 
 
 # -- group commit -------------------------------------------------------------------------------------
