@@ -43,6 +43,9 @@ import pyoxigraph as ox
 from graph_builder import terms
 from queries import bind, get_query
 
+#: The index's format, its ``owl:versionInfo``: "2" added the ``mq:indexedStance`` lists. An index
+#: of another format is not complete: a store opened for writing rebuilds it.
+INDEX_FORMAT = "2"
 #: Above this many quads an index update is bulk-loaded rather than added in a transaction.
 BULK_ABOVE = 2_000
 #: Period of an edge's all-time figures (its own node).
@@ -203,10 +206,11 @@ class EdgeIndex:
         self.graph = terms.edges_graph(base)
         self._complete = ox.Quad(self.graph, terms.RDF_TYPE, terms.MQ_EDGE_INDEX, self.graph)
         self._updating = ox.Quad(self.graph, terms.MQ_INDEX_UPDATING, ox.Literal(True), self.graph)
+        self._format = ox.Quad(self.graph, terms.OWL_VERSION_INFO, ox.Literal(INDEX_FORMAT), self.graph)
 
     # -- state -----------------------------------------------------------------------------------
     def is_complete(self) -> bool:
-        return self._complete in self.store
+        return self._complete in self.store and self._format in self.store
 
     def is_sound(self) -> bool:
         """Complete, and no update was interrupted."""
@@ -289,7 +293,7 @@ class EdgeIndex:
         quads += member_quads(self.base, rows)
         del rows
         self.store.bulk_extend(quads)
-        self.store.extend([self._complete])
+        self.store.extend([self._complete, self._format])
         self.store.remove(self._updating)
 
     def _replace_figures(self, b: Bucket, old: Figures | None, new: Figures | None) -> list[ox.Quad]:

@@ -137,6 +137,25 @@ def test_interrupted_update_is_rebuilt_on_open(tmp_path: pathlib.Path) -> None:
         assert edges_graph(s) == good
 
 
+def test_an_index_of_an_older_format_is_rebuilt_on_open(tmp_path: pathlib.Path) -> None:
+    """A store written by a version whose index had no stance lists (format 1, no owl:versionInfo):
+    readers count stances, and the next open for writing rebuilds the index with its lists."""
+    path = tmp_path / "store"
+    with Store(path) as s:
+        ingest(s, read_path(str(SAMPLES_PATH)))
+        good = edges_graph(s)
+        index = terms.edges_graph(BASE)
+        for q in [*s.oxigraph.quads_for_pattern(None, terms.MQ_INDEXED_STANCE, None, index),
+                  *s.oxigraph.quads_for_pattern(index, terms.OWL_VERSION_INFO, None, index)]:
+            s.oxigraph.remove(q)
+    with Store(path, read_only=True) as ro:
+        assert not ro.edge_index.is_complete()
+        assert not ExplorerData(ro, BASE).edge_index_ready()
+    with Store(path) as s:
+        assert s.edge_index.is_sound() and ExplorerData(s, BASE).edge_index_ready()
+        assert edges_graph(s) == good
+
+
 def test_load_of_foreign_rdf_invalidates_then_rebuilds(store: Store) -> None:
     ingest(store, read_path(str(SAMPLES_PATH)))
     g = ox.NamedNode("https://example.org/extra")

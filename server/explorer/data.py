@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 import pyoxigraph as ox
 
 from graph_builder import analytics, terms
-from graph_builder.edge_index import period_of
+from graph_builder.edge_index import INDEX_FORMAT, period_of
 from graph_builder.errors import QueryError
 from graph_builder.gazetteer import default_gazetteer
 from graph_builder.gazetteer.matcher import DATA as GAZETTEER_DATA
@@ -300,7 +300,8 @@ class ExplorerData:
     def edge_index_ready(self) -> bool:
         """Whether the store has a complete edge index (graph_builder/edge_index.py)."""
         with self.reading():
-            result = self.store.query(get_query("edge-index-ready").text)
+            query = get_query("edge-index-ready")
+            result = self.store.query(query.text, substitutions=bind(query, {"format": INDEX_FORMAT}))
         return bool(result) if isinstance(result, ox.QueryBoolean) else False
 
     def ego(self, entity: str, f: Filters, page: int = 1, step: int = STEP) -> dict[str, Any]:
