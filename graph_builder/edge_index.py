@@ -244,7 +244,7 @@ class EdgeIndex:
     def add_stances(self, rows: Sequence[Row]) -> None:
         """Add the ``mq:indexedStance`` quads of newly written stances (their counts: :meth:`apply`)."""
         quads = member_quads(self.base, rows)
-        if len(quads) > BULK_ABOVE:
+        if len(quads) > 50 * BULK_ABOVE:   # (a batch's lists: a transaction, not a bulk load's small files)
             self.store.bulk_extend(quads)
         elif quads:
             self.store.extend(quads)
