@@ -231,7 +231,9 @@ def main() -> int:
     print(f"machine: {machine()}\nstore: {store}, queries: {', '.join(qs)}", file=sys.stderr)
     results: dict[str, object] = {"machine": machine(), "articles": args.articles, "queries": list(qs)}
     port = free_port()
-    serve = [*mawqif, "serve", "--store", store, "--port", str(port), "--timeout", "600"]
+    # --reserve 0: every thread may run a SPARQL query, as in oxigraph serve (by default mawqif keeps two
+    # threads for pages and explorer APIs, which this benchmark does not ask for)
+    serve = [*mawqif, "serve", "--store", store, "--port", str(port), "--timeout", "600", "--reserve", "0"]
     results["mawqif"] = bench_server("mawqif serve", serve,
                                      port, "/sparql", qs, args.duration)
     port = free_port()
