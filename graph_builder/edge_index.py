@@ -35,7 +35,7 @@ The pure part, :func:`tally`, turns rows (one per stance and edge) into figures 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -48,6 +48,8 @@ from queries import bind, get_query
 INDEX_FORMAT = "2"
 #: Above this many quads an index update is bulk-loaded rather than added in a transaction.
 BULK_ABOVE = 2_000
+#: A rebuild bulk-loads the stance lists in chunks of this many quads (its memory stays bounded).
+REBUILD_CHUNK = 500_000
 #: Period of an edge's all-time figures (its own node).
 ALL_TIME = ""
 
@@ -176,25 +178,26 @@ def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:
     return out
 
 
+def member_quad(base: str, row: Row) -> ox.Quad:
+    """The ``mq:indexedStance`` quad of a row: its stance under its period's node (undated: its edge's)."""
+    h, t, x, day, stance = row
+    return ox.Quad(bucket_node(base, Bucket(h, t, x, ALL_TIME if day is None else period_of(day))),
+                   terms.MQ_INDEXED_STANCE, ox.NamedNode(stance), terms.edges_graph(base))
+
+
 def member_quads(base: str, rows: Iterable[Row]) -> list[ox.Quad]:
-    """``mq:indexedStance`` quads: each row's stance under its period's node (undated: its edge's)."""
-    g = terms.edges_graph(base)
-    return [ox.Quad(bucket_node(base, Bucket(h, t, x, ALL_TIME if day is None else period_of(day))),
-                    terms.MQ_INDEXED_STANCE, ox.NamedNode(stance), g)
-            for h, t, x, day, stance in dict.fromkeys(rows)]
+    return [member_quad(base, r) for r in dict.fromkeys(rows)]
 
 
-def _rows(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> list[Row]:
+def _rows(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Iterator[Row]:
     assert isinstance(results, ox.QuerySolutions)
-    out: list[Row] = []
     for r in results:
         holder, type_, target, day, stance = r["holder"], r["type"], r["target"], r["day"], r["stance"]
         if not (isinstance(holder, ox.NamedNode) and isinstance(type_, ox.NamedNode)
                 and isinstance(target, ox.NamedNode) and isinstance(stance, ox.NamedNode)):
             continue
-        out.append((holder.value, type_.value, target.value,
-                    day.value if isinstance(day, ox.Literal) and day.value else None, stance.value))
-    return out
+        yield (holder.value, type_.value, target.value,
+               day.value if isinstance(day, ox.Literal) and day.value else None, stance.value)
 
 
 class EdgeIndex:
@@ -222,6 +225,9 @@ class EdgeIndex:
 
     # -- counting --------------------------------------------------------------------------------
     def _select(self, name: str, **values: str) -> list[Row]:
+        return list(self._stream(name, **values))
+
+    def _stream(self, name: str, **values: str) -> Iterator[Row]:
         query = get_query(name)
         return _rows(self.store.query(query.text, substitutions=bind(query, values)))
 
@@ -288,11 +294,19 @@ class EdgeIndex:
         if self.store.contains_named_graph(self.graph):
             self.store.remove_graph(self.graph)
         self.store.add(self._updating)
-        rows = self._select("edge-index-all")
-        quads = [q for b, f in sorted(tally(rows).items()) for q in bucket_quads(self.base, b, f)]
-        quads += member_quads(self.base, rows)
-        del rows
-        self.store.bulk_extend(quads)
+        members: list[ox.Quad] = []
+
+        def rows() -> Iterator[Row]:   # the stance lists are loaded as the rows come, in chunks
+            for row in self._stream("edge-index-all"):
+                members.append(member_quad(self.base, row))
+                if len(members) >= REBUILD_CHUNK:
+                    self.store.bulk_extend(members)
+                    members.clear()
+                yield row
+
+        figures = tally(rows())   # its size: edges × periods, however many stances
+        self.store.bulk_extend([*members, *(q for b, f in sorted(figures.items())
+                                            for q in bucket_quads(self.base, b, f))])
         self.store.extend([self._complete, self._format])
         self.store.remove(self._updating)
 

@@ -109,6 +109,14 @@ def test_index_after_ingest_and_reingest(store: Store) -> None:
     assert edges_graph(store) == before
 
 
+def test_rebuild_loads_the_stance_lists_in_chunks(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    before = edges_graph(store)
+    monkeypatch.setattr("graph_builder.edge_index.REBUILD_CHUNK", 7)   # many chunks, a short last one
+    store.edge_index.rebuild()
+    assert edges_graph(store) == before and store.edge_index.is_sound()
+
+
 def test_index_after_an_article_is_replaced(store: Store, tmp_path: pathlib.Path) -> None:
     ingest(store, read_path(str(SAMPLES_PATH)))
     records = sample_records()
