@@ -153,7 +153,13 @@ def edge_node(base: str, edge: tuple[str, str, str]) -> ox.NamedNode:
 
 def bucket_node(base: str, b: Bucket) -> ox.NamedNode:
     node = edge_node(base, b.edge)
-    return node if b.period == ALL_TIME else ox.NamedNode(f"{node.value}/{b.period}")
+    return node if b.period == ALL_TIME else period_node(node, b.period)
+
+
+def period_node(edge: ox.NamedNode, period: str) -> ox.NamedNode:
+    """The IRI of an edge's node for one period (readers find a period by it, see
+    :mod:`server.explorer.entity_stances`)."""
+    return ox.NamedNode(f"{edge.value}/{period}")
 
 
 def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:

@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 import pyoxigraph as ox
 
 from graph_builder import analytics, terms
-from graph_builder.edge_index import INDEX_FORMAT, period_of
+from graph_builder.edge_index import INDEX_FORMAT, period_node, period_of
 from graph_builder.errors import QueryError
 from graph_builder.gazetteer import default_gazetteer
 from graph_builder.gazetteer.matcher import DATA as GAZETTEER_DATA
@@ -376,20 +376,20 @@ class ExplorerData:
 
     def newest_stances(self, f: Filters, page: int = 1, size: int = 20, **values: str) -> dict[str, Any]:
         """:meth:`stances`, read through the edge index when it is complete and the request names a
-        holder or a target and no dates: a page then reads only the periods it falls in
-        (:mod:`server.explorer.entity_stances`), not every stance of a busy entity."""
+        holder or a target and no dates: a page then reads only the periods from the newest to where
+        it ends (:mod:`server.explorer.entity_stances`), not every stance of a busy entity."""
         if (not self.edge_index_ready() or f.start or f.end or "stance" in values
                 or not ("holder" in values or "target" in values)):
             return self.stances(f, page, size, **values)
-        groups = entity_stances.plan(
-            (n, e, t, p, int(c)) for r in self.select("explorer-entity-periods-index", **values)
-            if (n := _value(r["node"])) and (e := _value(r["edge"])) and (t := _value(r["target"]))
-            and (p := _value(r["period"])) is not None and (c := _value(r["stances"])) is not None
-            and (not f.types or local_name(_value(r["type"]) or "") in f.types)
-            and self.holder_class_ok(_value(r["holder"]) or "", f))
-        total = sum(g.count for g in groups)
+        edges = [entity_stances.Edge(e, t, int(c), _value(r["first"]), _value(r["last"]))
+                 for r in self.select("explorer-entity-edges-index", **values)
+                 if (e := _value(r["edge"])) and (t := _value(r["target"])) and (c := _value(r["stances"]))
+                 and (not f.types or local_name(_value(r["type"]) or "") in f.types)
+                 and self.holder_class_ok(_value(r["holder"]) or "", f)]
+        total = sum(e.count for e in edges)
         page = max(page, 1)
         items = []
+        groups = self._groups(edges, page * size)
         for group, start, end in entity_stances.pick(groups, (page - 1) * size, size):
             for m in entity_stances.order(self._members(group))[start:end]:
                 rows = self.select("explorer-stances", stance=m.stance, target=m.target)
@@ -397,6 +397,40 @@ class ExplorerData:
                     items.append(self.stance_json(rows[0]))
         return {"ok": True, "total": total, "page": page, "size": size,
                 "pages": max((total + size - 1) // size, 1), "stances": items}
+
+    def _groups(self, edges: Sequence[entity_stances.Edge], needed: int) -> list[entity_stances.Group]:
+        """The edges' stances in groups, newest first, until ``needed`` rows are grouped (the
+        undated group last, once every period was read)."""
+        store, index = self.store.oxigraph, terms.edges_graph(self.base)
+        dated = [e for e in edges if e.first and e.last]
+        groups: list[entity_stances.Group] = []
+        in_periods: dict[str, int] = defaultdict(int)
+        seen = 0
+        if dated:
+            first = min(e.first for e in dated if e.first)
+            last = max(e.last for e in dated if e.last)
+            with self.reading():
+                for period in entity_stances.periods_newest_first(first, last):
+                    if seen >= needed:
+                        return groups
+                    nodes, count = [], 0
+                    for e in dated:
+                        if not entity_stances.spans(e, period):
+                            continue
+                        node = period_node(ox.NamedNode(e.node), period)
+                        n = next((int(v) for q in store.quads_for_pattern(node, terms.MQ_STANCE_COUNT, None, index)
+                                  if (v := _value(q.object))), 0)
+                        if n:
+                            nodes.append((node.value, e.target))
+                            count += n
+                            in_periods[e.node] += n
+                    if count:
+                        groups.append(entity_stances.Group(entity_stances.group_key(period), count, tuple(nodes)))
+                        seen += count
+        undated = [(e.node, e.target) for e in edges if e.count > in_periods[e.node]]
+        if undated:
+            groups.append(entity_stances.Group(None, sum(e.count - in_periods[e.node] for e in edges), tuple(undated)))
+        return groups
 
     def _members(self, group: entity_stances.Group) -> list[entity_stances.Member]:
         """The stances a group's index nodes list, each with its day and its edge's target."""

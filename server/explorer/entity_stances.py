@@ -3,12 +3,15 @@
 Listing the stances an entity took (or received) newest first by sorting them all reads every one
 of them: at 100,000 articles a busy state holds 200,000 stances, and the entity page took about a
 minute. The edge index (:mod:`graph_builder.edge_index`) counts an entity's stances per edge and
-month and links each period to its stances (``mq:indexedStance``), so a page needs only:
+period and links each period to its stances (``mq:indexedStance``), so a page needs only:
 
-1. the entity's period counts (one query, ``queries/explorer-entity-periods-index.rq``), from which
-   :func:`plan` makes groups, newest first, and :func:`pick` finds the groups a page falls in;
-2. the stances of those groups, with their days, sorted (:func:`order`);
-3. the page's rows (``explorer-stances`` with the stance and target bound, a few lookups each).
+1. the entity's edges with their counts and first and last days (one query,
+   ``queries/explorer-entity-edges-index.rq``);
+2. the periods from the newest back to where the page ends (:func:`periods_newest_first`), each
+   edge's period node read by its IRI, only for the edges whose days span that period
+   (:func:`spans`);
+3. the stances of the periods the page falls in, with their days, sorted (:func:`order`), and the
+   page's rows (``explorer-stances`` with the stance and target bound, a few lookups each).
 
 The order is the one ``queries/explorer-stances.rq`` gives (``ORDER BY DESC(?date) ?stance``, a
 stance with several targets once per target): a stance's day is ``YYYY-MM-DD`` or a partial date,
@@ -18,25 +21,32 @@ and a partial date sorts below every full day of its month or year, as strings d
     ['2024-05-~', '2024-05', '2024']
     >>> sorted(["2024-05-02", "2024-05", "2024-04-30", "2024"], reverse=True)
     ['2024-05-02', '2024-05', '2024-04-30', '2024']
+    >>> list(periods_newest_first("2023-12-30", "2024-02-03"))
+    ['2024-02', 'p2024-02', '2024-01', 'p2024-01', 'p2024', '2023-12']
 
-Undated stances come last.
+Undated stances come last: an edge's count minus what its periods count.
 
-    >>> groups = plan([("e1", "e1", "x", "", 5), ("e1/2024-05", "e1", "x", "2024-05", 3),
-    ...               ("e2/p2024", "e2", "y", "p2024", 1), ("e2", "e2", "y", "", 1)])
-    >>> [(g.key, g.count, g.nodes) for g in groups]
-    [('2024-05-~', 3, (('e1/2024-05', 'x'),)), ('2024', 1, (('e2/p2024', 'y'),)), (None, 2, (('e1', 'x'),))]
+    >>> groups = [Group("2024-05-~", 3, (("e1/2024-05", "x"),)), Group("2024", 1, (("e2/p2024", "y"),))]
     >>> [(g.key, start, end) for g, start, end in pick(groups, offset=2, size=2)]
     [('2024-05-~', 2, 3), ('2024', 0, 1)]
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-#: A row of ``explorer-entity-periods-index``: the index node, its edge, the edge's target, the node's
-#: period ("" for the edge's all-time node) and how many stances it counts.
-PeriodRow = tuple[str, str, str, str, int]
+from graph_builder.edge_index import period_of
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An edge of the entity's list, as the index has it."""
+
+    node: str
+    target: str
+    count: int
+    first: str | None   # its first and last day (None when none of its stances is dated)
+    last: str | None
 
 
 @dataclass(frozen=True)
@@ -63,25 +73,21 @@ def group_key(period: str) -> str:
     return period[1:] if period.startswith("p") else period + "-~"
 
 
-def plan(rows: Iterable[PeriodRow]) -> list[Group]:
-    """Groups newest first, undated last, from the entity's index nodes. An edge's undated stances
-    are its all-time count minus its periods' counts; they are listed under the edge's own node."""
-    totals: dict[tuple[str, str], int] = {}
-    dated: dict[tuple[str, str], int] = defaultdict(int)
-    by_period: dict[str, list[tuple[tuple[str, str], int]]] = defaultdict(list)
-    for node, edge, target, period, count in rows:
-        if period == "":
-            totals[edge, target] = count
-        else:
-            dated[edge, target] += count
-            by_period[period].append(((node, target), count))
-    groups = [Group(group_key(p), sum(c for _, c in nodes), tuple(sorted(n for n, _ in nodes)))
-              for p, nodes in by_period.items()]
-    groups.sort(key=lambda g: g.key or "", reverse=True)
-    undated = sorted(e for e, total in totals.items() if total > dated[e])
-    if undated:
-        groups.append(Group(None, sum(totals[e] - dated[e] for e in undated), tuple(undated)))
-    return groups
+def periods_newest_first(first: str, last: str) -> Iterator[str]:
+    """The periods (months, partial months, partial years) that may hold days from ``first`` to
+    ``last``, in the order their days sort, newest first (a period's key is the highest day in it)."""
+    top = group_key(period_of(last))
+    for year in range(int(last[:4]), int(first[:4]) - 1, -1):
+        for period in [p for m in range(12, 0, -1) for p in (f"{year}-{m:02d}", f"p{year}-{m:02d}")] + [f"p{year}"]:
+            if first <= group_key(period) <= top:
+                yield period
+
+
+def spans(edge: Edge, period: str) -> bool:
+    """Whether some of the edge's stances may fall in the period (its days reach over it)."""
+    if edge.first is None or edge.last is None:
+        return False
+    return edge.first <= group_key(period) <= group_key(period_of(edge.last))
 
 
 def pick(groups: Sequence[Group], offset: int, size: int) -> list[tuple[Group, int, int]]:
