@@ -109,6 +109,33 @@ def test_index_after_ingest_and_reingest(store: Store) -> None:
     assert edges_graph(store) == before
 
 
+def test_entity_page_articles_walk_the_days(store: Store, tmp_path: pathlib.Path) -> None:
+    """The entity page's articles, read by walking publication days, are every article that mentions
+    the entity, newest first, the undated ones last: what sorting them all gives, page by page."""
+    import json
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    undated = [{"url": f"https://example.org/undated/{i}", "lang": "ar",
+                "text": "أدانت مصر والأردن القصف على سوريا، ودعت الجامعة العربية إلى وقف إطلاق النار."}
+               for i in range(2)]
+    (tmp_path / "undated.jsonl").write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in undated),
+                                            encoding="utf-8")
+    ingest(store, read_path(str(tmp_path / "undated.jsonl")))
+    data = ExplorerData(store, BASE)
+    res = store.query("SELECT ?a WHERE { ?a a mq:Article FILTER NOT EXISTS { ?a schema:datePublished ?d } }")
+    assert isinstance(res, ox.QuerySolutions)
+    no_date = {r["a"].value for r in res}
+    assert len(no_date) == 2
+    size, longest, saw_undated = 2, 0, False
+    for e in entities(store):
+        every = [r["article"].value for r in data.select("explorer-mentions", entity=e)]
+        pages = [data.mentions(e, page, size) for page in range(1, len(every) // size + 3)]
+        assert {total for total, _ in pages} == {len(every)}, e
+        assert [a for _, shown in pages for a in shown] == every, e
+        longest = max(longest, len(every))
+        saw_undated |= len(every) > 2 and set(every[-2:]) == no_date   # the undated ones come last
+    assert longest > size and saw_undated
+
+
 def test_rebuild_loads_the_stance_lists_in_chunks(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     ingest(store, read_path(str(SAMPLES_PATH)))
     before = edges_graph(store)

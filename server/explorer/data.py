@@ -106,6 +106,9 @@ def check_iri(value: str | None, name: str) -> str:
     return value
 
 
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def _value(term: Any) -> str | None:
     return None if term is None else str(term.value)
 
@@ -630,9 +633,9 @@ class ExplorerData:
                 links[rel].append(self.node(dst))
             else:
                 links[rel + "_of"].append(self.node(src))
-        mentions = self.select("explorer-mentions-newest", entity=iri)
-        m_chunk = [rows[0] for r in mentions[(articles_page - 1) * size: articles_page * size]
-                   if (a := _value(r["article"])) and (rows := self.select("explorer-mentions", entity=iri, article=a))]
+        articles_page = max(articles_page, 1)
+        mentioned, shown = self.mentions(iri, articles_page, size)
+        m_chunk = [rows[0] for a in shown if (rows := self.select("explorer-mentions", entity=iri, article=a))]
         return {
             "ok": True, "iri": iri, "node": self.node(iri), "classes": sorted(set(classes)),
             "labels": {k: sorted(v) for k, v in labels.items()},
@@ -643,10 +646,42 @@ class ExplorerData:
             "links": {k: sorted(v, key=lambda n: n["label_en"]) for k, v in sorted(links.items())},
             "held": self.newest_stances(Filters(), held_page, size, holder=iri),
             "received": self.newest_stances(Filters(), received_page, size, target=iri),
-            "articles": {"total": len(mentions), "page": articles_page, "size": size,
-                         "pages": max((len(mentions) + size - 1) // size, 1),
+            "articles": {"total": mentioned, "page": articles_page, "size": size,
+                         "pages": max((mentioned + size - 1) // size, 1),
                          "items": [self.article_json(r) for r in m_chunk]},
         }
+
+    def mentions(self, entity: str, page: int, size: int) -> tuple[int, list[str]]:
+        """How many articles mention an entity, and the IRIs of one page of them, newest first.
+
+        On the embedded store the page walks the publication days back from the latest, reading
+        each day's articles by their date (about 20 a day at 100,000 articles over twelve years),
+        until the page is full; articles with no date come last. Sorting every article that mentions
+        a busy state (84,000 at 100,000 articles) took 12 s a page.
+        """
+        rows = self.select("explorer-mentions-count", entity=entity)
+        total = int(_value(rows[0]["articles"]) or 0) if rows else 0
+        if not isinstance(self.store, Store):   # a remote store: sort them all there
+            every = [a for r in self.select("explorer-mentions", entity=entity) if (a := _value(r["article"]))]
+            return total, every[(page - 1) * size: page * size]
+        found: list[str] = []
+        bounds = self.select("explorer-article-days")
+        first, last = (_value(bounds[0]["first"]), _value(bounds[0]["last"])) if bounds else (None, None)
+        if first and last and _DAY.match(first) and _DAY.match(last):
+            store, subject = self.store.oxigraph, ox.NamedNode(entity)
+            day, stop = datetime.date.fromisoformat(last), datetime.date.fromisoformat(first)
+            with self.reading():
+                while day >= stop and len(found) < page * size:
+                    literal = ox.Literal(day.isoformat(), datatype=terms.XSD_DATE)
+                    that_day = [q.subject for q in store.quads_for_pattern(None, terms.SCHEMA_DATE_PUBLISHED, literal)
+                                if isinstance(q.subject, ox.NamedNode) and q.graph_name == q.subject]
+                    found += sorted(art.value for art in that_day if isinstance(art, ox.NamedNode)
+                                    and ox.Quad(art, terms.MQ_MENTIONS, subject, art) in store
+                                    and ox.Quad(art, terms.RDF_TYPE, terms.MQ_ARTICLE, art) in store)
+                    day -= datetime.timedelta(days=1)
+        if len(found) < page * size:
+            found += [a for r in self.select("explorer-mentions-undated", entity=entity) if (a := _value(r["article"]))]
+        return total, found[(page - 1) * size: page * size]
 
     def article_json(self, r: Row) -> dict[str, Any]:
         title = r["title"]
