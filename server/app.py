@@ -38,7 +38,7 @@ import queries as named_queries
 from graph_builder import __version__, terms
 from graph_builder.errors import InputError, MawqifError, QueryError
 from graph_builder.store import EXPORT_FORMATS, Store
-from server.executor import ROWS, GroupCommit, InProcessRunner, QueryAnswer, QueryJob, Runner
+from server.executor import ROWS, GroupCommit, InProcessRunner, QueryAnswer, QueryJob, Runner, queue_wait
 from server.explorer import CSP
 from server.protocol import (
     GRAPH_MEDIA,
@@ -281,7 +281,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         dataset = bool(default_graphs or named)
         job = QueryJob(query=text, result_media=rm, graph_media=gm, base_iri=request.base_url,
                        default_graphs=tuple(default_graphs) if dataset else None,
-                       named_graphs=tuple(named) if dataset else None)
+                       named_graphs=tuple(named) if dataset else None, waited=queue_wait(request.environ))
         return cacheable(respond(runner.run(job)))
 
     def respond(answer: QueryAnswer) -> Response:
@@ -604,7 +604,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         if html:
             answer = runner.run(QueryJob(query=q.text, result_media=ROWS, graph_media=ROWS,
                                          base_iri=request.base_url, substitutions=subs,
-                                         max_rows=int(app.config["MAX_ROWS"])))
+                                         max_rows=int(app.config["MAX_ROWS"]), waited=queue_wait(request.environ)))
             page = render_template("query.html", q=q, values=values, result=answer.rows, message=None,
                                    max_rows=app.config["MAX_ROWS"], version=__version__)
             return cacheable(Response(page, mimetype="text/html"))
@@ -613,7 +613,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
             return error(406, "no acceptable media type; offered: " + ", ".join((*RESULT_MEDIA, *GRAPH_MEDIA,
                                                                                  "text/html")))
         answer = runner.run(QueryJob(query=q.text, result_media=rm, graph_media=gm, base_iri=request.base_url,
-                                     substitutions=subs))
+                                     substitutions=subs, waited=queue_wait(request.environ)))
         return cacheable(respond(answer))
 
     return app

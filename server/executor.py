@@ -60,6 +60,23 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 }
 #: the pseudo media type asking for rows as Python values (for the HTML views)
 ROWS = "rows"
+#: The request header ``mawqif serve``'s dispatcher sets (overwriting any a client sent) to the
+#: :func:`time.monotonic` at which a request was queued for a thread (WSGI: ``HTTP_MAWQIF_QUEUED_AT``).
+QUEUED_AT_HEADER = "MAWQIF_QUEUED_AT"
+
+
+def queue_wait(environ: Mapping[str, Any], now: float | None = None) -> float:
+    """Seconds a request waited for a thread, from the dispatcher's header (0 without it; a value
+    in the future, which only a client could send where no dispatcher sets it, counts 0).
+
+    >>> queue_wait({"HTTP_MAWQIF_QUEUED_AT": "100.5"}, now=103.0), queue_wait({}, now=1.0)
+    (2.5, 0.0)
+    """
+    try:
+        queued = float(environ.get("HTTP_" + QUEUED_AT_HEADER, ""))
+    except ValueError:
+        return 0.0
+    return max(0.0, (time.monotonic() if now is None else now) - queued)
 
 
 class QueryTimeoutError(MawqifError):
@@ -86,6 +103,8 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None     # protocol named-graph-uri
     substitutions: Mapping[ox.Variable, Any] = field(default_factory=dict)
     max_rows: int = 0                               # for ROWS: at most this many rows (0: all)
+    waited: float = 0.0                             # seconds the request already waited for a thread:
+    #                                                 the time limit counts from its arrival
 
 
 @dataclass(frozen=True)
@@ -552,19 +571,19 @@ class WorkerPool(Runner):
                               f"({reply[1]}); try again")
 
     def run(self, job: QueryJob) -> QueryAnswer:
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + self.timeout - min(max(job.waited, 0.0), self.timeout)
         w = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         if w is None:
-            raise ServerBusyError(f"the server is busy: no query worker became free within "
-                                  f"{self.timeout:g} s; try again later")
+            raise ServerBusyError(f"the server is busy: no query worker became free within the time limit "
+                                  f"({self.timeout:g} s from the request's arrival); try again later")
         keep = True   # give w back to the pool (not when it was killed and replaced)
         try:
             reply = self._run_on(w, job, deadline)
         except _Stopped as e:
             keep = False
             if str(e) == "timeout":
-                raise QueryTimeoutError(f"the query ran past the time limit of {self.timeout:g} s "
-                                        "and was stopped") from None
+                raise QueryTimeoutError(f"the query ran past the time limit of {self.timeout:g} s (counted from "
+                                        "the request's arrival) and was stopped") from None
             raise MawqifError("the query worker died; try again") from None
         finally:
             if keep:

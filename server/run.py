@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import FrameType
@@ -21,7 +22,7 @@ from typing import Any
 
 from graph_builder import terms
 from graph_builder.store import Store
-from server.executor import InProcessRunner, Runner, WorkerPool
+from server.executor import QUEUED_AT_HEADER, InProcessRunner, Runner, WorkerPool
 from server.logging import RequestLog
 
 
@@ -126,6 +127,9 @@ def writes_first_dispatcher(threads: int, reserve: int = 0) -> Any:
         long_running = 0
 
         def add_task(self, task: Any) -> None:
+            now = f"{time.monotonic():.6f}"
+            for r in getattr(task, "requests", None) or ():   # when it arrived (any such header a
+                r.headers[QUEUED_AT_HEADER] = now             # client sent is overwritten)
             first = first_request(task)
             write = first is not None and is_write(first.command or "", first.path or "",
                                                    first.headers.get("CONTENT_TYPE", ""))

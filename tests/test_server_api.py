@@ -324,6 +324,31 @@ def test_slow_query_is_stopped_and_others_still_served(live: LiveServer) -> None
     assert status == 200
 
 
+def test_time_limit_counts_from_arrival(tmp_path) -> None:
+    """With 2 threads busy with slow queries, a third waits for a thread; it is still answered
+    within the limit (3 s) plus 2 s of its arrival, not of when a thread took it."""
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    store = str(tmp_path / "store")
+    subprocess.run([*mawqif_command(), "ingest", "--store", store, str(tmp_path / "a.txt")], check=True,
+                   capture_output=True)
+    server = start_server(store, "--timeout", "3", "--threads", "2", "--workers", "3", "--reserve", "0")
+    try:
+        first = [threading.Thread(target=q, args=(server.url, SLOW)) for _ in range(2)]
+        for t in first:
+            t.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        status, headers, body = q(server.url, SLOW)
+        took = time.monotonic() - t0
+        for t in first:
+            t.join(30)
+        assert_error(status, headers, body, 503)
+        assert took < 3 + 2, took   # queued about 2.5 s behind the first two, then stopped at the limit
+    finally:
+        code, err = server.stop()
+    assert code == 0, err
+
+
 @pytest.mark.parametrize("reserve", [1, 0])
 def test_pages_pass_long_queries(tmp_path, reserve: int) -> None:
     """With 3 threads and 5 slow queries sent first, a page is answered at once when one thread is
