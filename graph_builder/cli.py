@@ -244,7 +244,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = ServeOptions(host=args.host, port=args.port, base=_base(args), threads=args.threads,
                            token=_token(args), timeout=args.timeout, workers=args.workers,
                            max_body=args.max_body, max_rows=args.max_rows, cors=tuple(args.cors),
-                           cache_max_age=args.cache_max_age, reserve=max(0, args.reserve))
+                           cache_max_age=args.cache_max_age, reserve=max(0, args.reserve),
+                           query_memory=max(0, args.query_memory))
     with _open(args, command="mawqif serve") as store:
         serve(store, options)
     return 0
@@ -347,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--reserve", type=int, default=2, metavar="N",
                    help="threads that SPARQL, named queries and export leave to pages and explorer APIs "
                         "(default 2; 0: none)")
+    c.add_argument("--query-memory", type=int, default=4096, metavar="MB",
+                   help="memory a query may use before it is stopped (default 4096; 0: no limit)")
     c.add_argument("--max-body", type=_positive_int, default=16 << 20, metavar="BYTES",
                    help="largest request body (default 16 MiB)")
     c.add_argument("--max-rows", type=_positive_int, default=1000, metavar="N",

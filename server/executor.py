@@ -27,6 +27,7 @@ import io
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -81,6 +82,12 @@ def queue_wait(environ: Mapping[str, Any], now: float | None = None) -> float:
 
 class QueryTimeoutError(MawqifError):
     """A query ran past the time limit and was stopped."""
+
+    status = 503
+
+
+class QueryMemoryError(MawqifError):
+    """A query needed more memory than a query worker may use, and was stopped."""
 
     status = 503
 
@@ -353,8 +360,12 @@ def open_view(path: str) -> tuple[ox.Store, int]:
                           f"({last or 'the MANIFEST moved on every try'})")
 
 
-def _worker_main(path: str, prefixes: dict[str, str], conn: mpc.Connection) -> None:
+def _worker_main(path: str, prefixes: dict[str, str], conn: mpc.Connection, memory_limit: int = 0) -> None:
     """A worker process: opens a read-only view when told to, runs jobs on it.
+
+    ``memory_limit`` (bytes, 0: none) caps the process's data (``RLIMIT_DATA``): a query that needs
+    more (a cross product that Oxigraph joins in memory) makes the allocation fail, and the worker
+    aborts or reports a ``MemoryError``; either way the client gets a 503 (:class:`QueryMemoryError`).
 
     Says ``("ready",)`` once started. Messages: ``("open",)`` → ``("opened", opens thrown away)``;
     ``("job", QueryJob)`` → ``("ok", QueryAnswer)``, ``("error", status, message)``, or
@@ -364,6 +375,9 @@ def _worker_main(path: str, prefixes: dict[str, str], conn: mpc.Connection) -> N
     import signal
     if threading.current_thread() is threading.main_thread():   # (a thread in the tests)
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # the server stops workers itself
+        if memory_limit > 0:
+            import resource
+            resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
     store: ox.Store | None = None
     try:
         conn.send(("ready",))
@@ -396,14 +410,16 @@ def _worker_main(path: str, prefixes: dict[str, str], conn: mpc.Connection) -> N
             conn.send(("ok", answer))
         except MawqifError as e:
             conn.send(("error", e.status, str(e)))
+        except MemoryError:
+            conn.send(("memory",))
         except Exception as e:  # noqa: BLE001 - reported to the client as a 500
             conn.send(("error", 500, f"{type(e).__name__}: {e}"))
 
 
 class _Worker:
-    def __init__(self, ctx: Any, path: str, prefixes: dict[str, str]) -> None:
+    def __init__(self, ctx: Any, path: str, prefixes: dict[str, str], memory_limit: int = 0) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(path, prefixes, child),
+        self.proc = ctx.Process(target=_worker_main, args=(path, prefixes, child, memory_limit),
                                 daemon=True, name="mawqif-query-worker")
         self.proc.start()
         child.close()
@@ -479,10 +495,12 @@ class WorkerPool(Runner):
     """
 
     def __init__(self, path: str | os.PathLike[str], prefixes: Mapping[str, str], *, size: int = 4,
-                 timeout: float = 30.0, context: Any = None) -> None:
+                 timeout: float = 30.0, context: Any = None, memory_limit: int = 0) -> None:
         """``context``: where workers run, a :mod:`multiprocessing` context (``spawn`` by default;
-        the tests pass one that runs them as threads, to make files vanish under a view on cue)."""
+        the tests pass one that runs them as threads, to make files vanish under a view on cue).
+        ``memory_limit``: bytes of data a worker may hold (0: no limit; see :func:`_worker_main`)."""
         super().__init__()
+        self.memory_limit = memory_limit
         self.path = str(path)
         self.prefixes = dict(prefixes)
         self.timeout = timeout
@@ -503,7 +521,7 @@ class WorkerPool(Runner):
         second or more to start on a busy machine: not time a request should wait for, holding the
         lock while its view opens)."""
         while not self._closed:
-            w = _Worker(self._ctx, self.path, self.prefixes)
+            w = _Worker(self._ctx, self.path, self.prefixes, self.memory_limit)
             with self._all_lock:
                 self._all.add(w)
             try:
@@ -535,8 +553,14 @@ class WorkerPool(Runner):
                 raise _Stopped("timeout")
             reply: tuple[Any, ...] = w.conn.recv()
         except (EOFError, OSError):
+            with contextlib.suppress(Exception):
+                w.proc.join(1)   # to read how it ended
+            aborted = self.memory_limit > 0 and getattr(w.proc, "exitcode", None) == -signal.SIGABRT
             self._replace(w)
-            raise _Stopped("died") from None
+            raise _Stopped("memory" if aborted else "died") from None
+        if reply == ("memory",):
+            self._replace(w)   # (what the failed allocation left behind goes with the process)
+            raise _Stopped("memory")
         return reply
 
     def _open(self, w: _Worker, deadline: float) -> None:
@@ -581,6 +605,9 @@ class WorkerPool(Runner):
             reply = self._run_on(w, job, deadline)
         except _Stopped as e:
             keep = False
+            if str(e) == "memory":
+                raise QueryMemoryError(f"the query needed more memory than a query may use "
+                                       f"({self.memory_limit >> 20} MB) and was stopped") from None
             if str(e) == "timeout":
                 raise QueryTimeoutError(f"the query ran past the time limit of {self.timeout:g} s (counted from "
                                         "the request's arrival) and was stopped") from None

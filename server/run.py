@@ -40,6 +40,7 @@ class ServeOptions:
     allow_service: bool = False      # federated SPARQL SERVICE queries to other hosts
     max_rows: int = 1000             # rows in the HTML views
     reserve: int = 2                 # threads long requests (SPARQL, named queries, export) leave free
+    query_memory: int = 4096         # MB of data a query worker may hold (0: no limit)
     cors: Sequence[str] = field(default_factory=tuple)
     cache_max_age: int = 0
 
@@ -188,7 +189,8 @@ def make_runner(store: Store, options: ServeOptions) -> Runner:
     if store.path is None or options.timeout <= 0:
         return InProcessRunner(store.oxigraph, terms.PREFIXES)
     size = options.workers or max(2, min(options.threads, 2 * (os.cpu_count() or 1)))
-    return WorkerPool(store.path, terms.PREFIXES, size=size, timeout=options.timeout)
+    return WorkerPool(store.path, terms.PREFIXES, size=size, timeout=options.timeout,
+                      memory_limit=max(0, options.query_memory) << 20)
 
 
 def serve(store: Store, options: ServeOptions | None = None, **kwargs: object) -> None:

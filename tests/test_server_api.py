@@ -349,6 +349,27 @@ def test_time_limit_counts_from_arrival(tmp_path) -> None:
     assert code == 0, err
 
 
+def test_query_past_the_memory_limit_is_stopped(tmp_path) -> None:
+    """A query that materialises a cross product is stopped when its worker passes --query-memory:
+    a JSON 503 naming the limit, in well under the time limit, and the service goes on."""
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    store = str(tmp_path / "store")
+    subprocess.run([*mawqif_command(), "ingest", "--store", store, str(tmp_path / "a.txt")], check=True,
+                   capture_output=True)
+    server = start_server(store, "--timeout", "60", "--workers", "2", "--query-memory", "400")
+    try:
+        hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?f ?i ?l"
+        t0 = time.monotonic()
+        doc = assert_error(*q(server.url, hungry), 503)
+        assert "memory" in doc["error"] and "400 MB" in doc["error"], doc
+        assert time.monotonic() - t0 < 30
+        status, _, body = q(server.url, "ASK { ?s ?p ?o }")
+        assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        code, err = server.stop()
+    assert code == 0, err
+
+
 @pytest.mark.parametrize("reserve", [1, 0])
 def test_pages_pass_long_queries(tmp_path, reserve: int) -> None:
     """With 3 threads and 5 slow queries sent first, a page is answered at once when one thread is
