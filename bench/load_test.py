@@ -356,6 +356,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=30.0, help="the server's query time limit")
     ap.add_argument("--mix", choices=MIXES, default="all",
                     help="all: named queries, entity pages and explorer APIs; ui: only what the explorer's pages ask")
+    ap.add_argument("--log", help="keep the server's log (one line per request) in this file")
     ap.add_argument("--section", default="load",
                     help="the section of docs/BENCHMARKS.md that --write-docs replaces (default: load)")
     ap.add_argument("--json", help="also write the figures to this file")
@@ -411,6 +412,8 @@ def main() -> int:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if args.log and (work / "serve.log").exists():
+            shutil.copyfile(work / "serve.log", args.log)
         shutil.rmtree(work, ignore_errors=True)
     a, b, c = summary(plain), summary(ingest), summary(wild)
     cmd = " ".join(x for x in [f"--clients {args.clients}" if args.clients != 32 else "",

@@ -106,19 +106,22 @@ def is_long(method: str, path: str) -> bool:
             or (path.startswith("/queries/") and not path.startswith("/queries/static")))
 
 
-def writes_first_dispatcher(threads: int, reserve: int = 0) -> Any:
+def writes_first_dispatcher(threads: int, reserve: int = 0, workers: int = 0) -> Any:
     """waitress's thread pool, with lanes for the requests that wait for a thread:
 
     * a write goes to the front of the queue: writes are short, queries may take up to the time
       limit, and an ingest must not wait behind every query queued before it (issue 7: 10
       articles/s under load);
-    * a long request (:func:`is_long`) is not started while ``threads - reserve`` long requests run:
-      the others (pages, explorer APIs, which read the edge index) pass it in the queue, so a burst
-      of heavy queries cannot hold every thread.
+    * a long request (:func:`is_long`) is not started while ``threads - reserve`` long requests run,
+      nor while as many run as there are query ``workers`` (more would only hold a thread waiting
+      for a worker): the others (pages, explorer APIs, which read the edge index, article posts)
+      pass it in the queue, so a burst of heavy queries cannot hold every thread.
     """
     from waitress.task import ThreadedTaskDispatcher
 
     long_limit = max(1, threads - reserve) if reserve > 0 else threads + 1_000_000
+    if reserve > 0 and workers > 0:
+        long_limit = max(1, min(long_limit, workers))
 
     def first_request(task: Any) -> Any:
         requests = getattr(task, "requests", None)
@@ -208,7 +211,8 @@ def serve(store: Store, options: ServeOptions | None = None, **kwargs: object) -
         "TOKEN": opts.token, "MAX_CONTENT_LENGTH": opts.max_body, "MAX_ROWS": opts.max_rows,
         "CORS_ORIGINS": tuple(opts.cors), "CACHE_MAX_AGE": opts.cache_max_age,
         "ALLOW_SERVICE": opts.allow_service})
-    dispatcher = writes_first_dispatcher(opts.threads, opts.reserve)
+    dispatcher = writes_first_dispatcher(opts.threads, opts.reserve,
+                                         runner.size if isinstance(runner, WorkerPool) else 0)
     try:
         server = create_server(RequestLog(app), _dispatcher=dispatcher, host=opts.host, port=opts.port,
                                threads=opts.threads,
