@@ -61,6 +61,9 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 }
 #: the pseudo media type asking for rows as Python values (for the HTML views)
 ROWS = "rows"
+#: How much lower the CPU priority of query workers is than the server process's (``nice``): on a
+#: busy machine the scheduler serves pages, explorer APIs and article writes before long queries.
+WORKER_NICENESS = 10
 #: The request header ``mawqif serve``'s dispatcher sets (overwriting any a client sent) to the
 #: :func:`time.monotonic` at which a request was queued for a thread (WSGI: ``HTTP_MAWQIF_QUEUED_AT``).
 QUEUED_AT_HEADER = "MAWQIF_QUEUED_AT"
@@ -378,6 +381,8 @@ def _worker_main(path: str, prefixes: dict[str, str], conn: mpc.Connection, memo
         if memory_limit > 0:
             import resource
             resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)   # pages, explorer APIs and writes (in the server process) go first
     store: ox.Store | None = None
     try:
         conn.send(("ready",))
