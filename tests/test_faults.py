@@ -418,7 +418,7 @@ def test_disk_full(tmp_path: pathlib.Path) -> None:
         part = tmp_path / f"part{i // 100:02}.jsonl"
         part.write_text("\n".join(lines[i:i + 100]) + "\n", encoding="utf-8")
         parts.append(part)
-    with _tmpfs("3M") as disk:
+    with _tmpfs("4M") as disk:
         store = disk / "store"
         failed = None
         stored = 0
