@@ -412,11 +412,11 @@ class ExplorerData:
         if dated:
             first = min(e.first for e in dated if e.first)
             last = max(e.last for e in dated if e.last)
-            with self.reading():
-                for period in entity_stances.periods_newest_first(first, last):
-                    if seen >= needed:
-                        return groups
-                    nodes, count = [], 0
+            for period in entity_stances.periods_newest_first(first, last):
+                if seen >= needed:
+                    return groups
+                nodes, count = [], 0
+                with self.reading():   # a period at a time: a deep page must not hold writes back
                     for e in dated:
                         if not entity_stances.spans(e, period):
                             continue
@@ -427,9 +427,9 @@ class ExplorerData:
                             nodes.append((node.value, e.target))
                             count += n
                             in_periods[e.node] += n
-                    if count:
-                        groups.append(entity_stances.Group(entity_stances.group_key(period), count, tuple(nodes)))
-                        seen += count
+                if count:
+                    groups.append(entity_stances.Group(entity_stances.group_key(period), count, tuple(nodes)))
+                    seen += count
         undated = [(e.node, e.target) for e in edges if e.count > in_periods[e.node]]
         if undated:
             groups.append(entity_stances.Group(None, sum(e.count - in_periods[e.node] for e in edges), tuple(undated)))
@@ -439,8 +439,8 @@ class ExplorerData:
         """The stances a group's index nodes list, each with its day and its edge's target."""
         store, index = self.store.oxigraph, terms.edges_graph(self.base)
         out = []
-        with self.reading():
-            for node, target in group.nodes:
+        for node, target in group.nodes:
+            with self.reading():   # a node at a time (see _groups)
                 for q in store.quads_for_pattern(ox.NamedNode(node), terms.MQ_INDEXED_STANCE, None, index):
                     if isinstance(q.object, ox.NamedNode):
                         out.append(entity_stances.Member(self._day(store, q.object, group), q.object.value, target))
@@ -670,15 +670,15 @@ class ExplorerData:
         if first and last and _DAY.match(first) and _DAY.match(last):
             store, subject = self.store.oxigraph, ox.NamedNode(entity)
             day, stop = datetime.date.fromisoformat(last), datetime.date.fromisoformat(first)
-            with self.reading():
-                while day >= stop and len(found) < page * size:
-                    literal = ox.Literal(day.isoformat(), datatype=terms.XSD_DATE)
+            while day >= stop and len(found) < page * size:
+                literal = ox.Literal(day.isoformat(), datatype=terms.XSD_DATE)
+                with self.reading():   # a day at a time: a deep page must not hold writes back
                     that_day = [q.subject for q in store.quads_for_pattern(None, terms.SCHEMA_DATE_PUBLISHED, literal)
                                 if isinstance(q.subject, ox.NamedNode) and q.graph_name == q.subject]
                     found += sorted(art.value for art in that_day if isinstance(art, ox.NamedNode)
                                     and ox.Quad(art, terms.MQ_MENTIONS, subject, art) in store
                                     and ox.Quad(art, terms.RDF_TYPE, terms.MQ_ARTICLE, art) in store)
-                    day -= datetime.timedelta(days=1)
+                day -= datetime.timedelta(days=1)
         if len(found) < page * size:
             found += [a for r in self.select("explorer-mentions-undated", entity=entity) if (a := _value(r["article"]))]
         return total, found[(page - 1) * size: page * size]
