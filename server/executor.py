@@ -562,7 +562,7 @@ class WorkerPool(Runner):
                 w.proc.join(1)   # to read how it ended
             aborted = self.memory_limit > 0 and getattr(w.proc, "exitcode", None) == -signal.SIGABRT
             self._replace(w)
-            raise _Stopped("memory" if aborted else "died") from None
+            raise _Stopped("aborted" if aborted else "died") from None
         if reply == ("memory",):
             self._replace(w)   # (what the failed allocation left behind goes with the process)
             raise _Stopped("memory")
@@ -613,6 +613,10 @@ class WorkerPool(Runner):
             if str(e) == "memory":
                 raise QueryMemoryError(f"the query needed more memory than a query may use "
                                        f"({self.memory_limit >> 20} MB) and was stopped") from None
+            if str(e) == "aborted":   # what an allocation past the limit does in Oxigraph (Rust)
+                raise QueryMemoryError(f"the query's worker aborted, most likely because the query needed more "
+                                       f"memory than a query may use ({self.memory_limit >> 20} MB); if it "
+                                       "should not, try again") from None
             if str(e) == "timeout":
                 raise QueryTimeoutError(f"the query ran past the time limit of {self.timeout:g} s (counted from "
                                         "the request's arrival) and was stopped") from None
