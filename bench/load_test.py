@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,44 +55,40 @@ ENTITIES = ["state/SYR", "state/YEM", "state/LBY", "state/IRQ", "state/SDN", "st
 DOCS = REPO / "docs" / "BENCHMARKS.md"
 
 
-#: --mix: "all" (named queries, entity pages, explorer APIs) or "ui" (what the explorer's pages ask:
-#: entity pages, ego graph, an edge's stance list, search; no named query)
-MIXES = ("all", "ui")
 TYPES = ["Condemnation", "Support", "Call", "Concern", "Rejection"]
+SEARCHES = ["Syria", "سوريا", "Egypt", "الكويت", "Union"]
+Request = tuple[str, str, dict[str, str]]   # (kind, path, headers)
+_ASK: dict[str, Callable[[random.Random, str], Request]] = {
+    "who-condemns": lambda rng, e: ("named", f"/queries/who-condemns?target={ID + e}",
+                                    {"Accept": "application/sparql-results+json"}),
+    "stances-of-actor": lambda rng, e: ("named", f"/queries/stances-of-actor?actor={ID + e}&from=2024-01-01", {}),
+    "most-active": lambda rng, e: ("named", "/queries/most-active?limit=10", {}),
+    "timeline": lambda rng, e: ("named", f"/queries/timeline?target={ID + e}", {"Accept": "text/csv"}),
+    "page": lambda rng, e: ("entity", f"/id/{e}", {"Accept": "text/html"}),
+    "page json": lambda rng, e: ("entity", f"/id/{e}.json", {}),
+    "ego": lambda rng, e: ("ego", f"/api/explorer/ego?entity={ID + e}", {}),
+    "edge": lambda rng, e: ("edge", f"/api/explorer/stances?holder={ID + e}&type=https://w3id.org/mawqif/ontology#"
+                                    f"{rng.choice(TYPES)}&target={ID + rng.choice(ENTITIES)}", {}),
+    "search": lambda rng, e: ("ego", f"/api/explorer/search?q={rng.choice(SEARCHES)}", {}),
+}
+#: --mix → (share, request) pairs summing to 1: "all" (named queries, entity pages, explorer APIs) or
+#: "ui" (what the explorer's pages ask: entity pages, ego graph, an edge's stance list, search)
+MIXES: dict[str, list[tuple[float, str]]] = {
+    "all": [(0.15, "who-condemns"), (0.10, "stances-of-actor"), (0.05, "most-active"), (0.05, "timeline"),
+            (0.20, "page"), (0.10, "page json"), (0.25, "ego"), (0.10, "search")],
+    "ui": [(0.30, "page"), (0.15, "page json"), (0.30, "ego"), (0.15, "edge"), (0.10, "search")],
+}
 
 
-def workload(rng: random.Random, mix: str = "all") -> tuple[str, str, dict[str, str]]:
-    """(kind, path, headers) of one request: named queries, entity pages, ego-graph APIs."""
+def workload(rng: random.Random, mix: str = "all") -> Request:
+    """(kind, path, headers) of one request of the mix."""
     e = rng.choice(ENTITIES)
-    iri = ID + e
-    pick = rng.random()
-    if mix == "ui":
-        if pick < 0.30:
-            return "entity", f"/id/{e}", {"Accept": "text/html"}
-        if pick < 0.45:
-            return "entity", f"/id/{e}.json", {}
-        if pick < 0.75:
-            return "ego", f"/api/explorer/ego?entity={iri}", {}
-        if pick < 0.90:
-            other = ID + rng.choice(ENTITIES)
-            type_ = "https://w3id.org/mawqif/ontology#" + rng.choice(TYPES)
-            return "edge", f"/api/explorer/stances?holder={iri}&type={type_}&target={other}", {}
-        return "ego", f"/api/explorer/search?q={rng.choice(['Syria', 'سوريا', 'Egypt', 'الكويت', 'Union'])}", {}
-    if pick < 0.15:
-        return "named", f"/queries/who-condemns?target={iri}", {"Accept": "application/sparql-results+json"}
-    if pick < 0.25:
-        return "named", f"/queries/stances-of-actor?actor={iri}&from=2024-01-01", {}
-    if pick < 0.30:
-        return "named", "/queries/most-active?limit=10", {}
-    if pick < 0.35:
-        return "named", f"/queries/timeline?target={iri}", {"Accept": "text/csv"}
-    if pick < 0.55:
-        return "entity", f"/id/{e}", {"Accept": "text/html"}
-    if pick < 0.65:
-        return "entity", f"/id/{e}.json", {}
-    if pick < 0.90:
-        return "ego", f"/api/explorer/ego?entity={iri}", {}
-    return "ego", f"/api/explorer/search?q={rng.choice(['Syria', 'سوريا', 'Egypt', 'الكويت', 'Union'])}", {}
+    pick, upto = rng.random(), 0.0
+    for share, name in MIXES[mix]:
+        upto += share
+        if pick < upto:
+            return _ASK[name](rng, e)
+    return _ASK[MIXES[mix][-1][1]](rng, e)
 
 
 @dataclass
@@ -354,7 +351,7 @@ def main() -> int:
                     help="POST requests in flight at most (the schedule is open-loop up to this many)")
     ap.add_argument("--threads", type=int, default=8, help="waitress threads")
     ap.add_argument("--timeout", type=float, default=30.0, help="the server's query time limit")
-    ap.add_argument("--mix", choices=MIXES, default="all",
+    ap.add_argument("--mix", choices=sorted(MIXES), default="all",
                     help="all: named queries, entity pages and explorer APIs; ui: only what the explorer's pages ask")
     ap.add_argument("--log", help="keep the server's log (one line per request) in this file")
     ap.add_argument("--section", default="load",

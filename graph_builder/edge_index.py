@@ -48,6 +48,9 @@ from queries import bind, get_query
 INDEX_FORMAT = "2"
 #: Above this many quads an index update is bulk-loaded rather than added in a transaction.
 BULK_ABOVE = 2_000
+#: Above this many quads a write's stance lists are bulk-loaded (a batch's lists go in a transaction:
+#: a bulk load of a few thousand quads leaves small files for compaction to merge).
+LISTS_BULK_ABOVE = 100_000
 #: A rebuild bulk-loads the stance lists in chunks of this many quads (its memory stays bounded).
 REBUILD_CHUNK = 500_000
 #: Period of an edge's all-time figures (its own node).
@@ -241,22 +244,16 @@ class EdgeIndex:
         """The rows of the given article graphs' stances (as stored now)."""
         return [r for g in graphs for r in self._select("edge-index-article", article=g.value)]
 
-    def tally_articles(self, graphs: Sequence[ox.NamedNode]) -> Tally:
-        """What the given article graphs contribute (as stored now)."""
-        return tally(self.rows_of_articles(graphs))
-
-    def forget_stances(self, graphs: Sequence[ox.NamedNode]) -> None:
-        """Remove the ``mq:indexedStance`` quads of the stances in the given graphs (before they are
-        replaced; their counts are subtracted by :meth:`apply`)."""
-        for g in graphs:
-            for stance in {q.subject for q in self.store.quads_for_pattern(None, terms.RDF_TYPE, terms.MQ_STANCE, g)}:
-                for q in list(self.store.quads_for_pattern(None, terms.MQ_INDEXED_STANCE, stance, self.graph)):
-                    self.store.remove(q)
+    def remove_stances(self, rows: Sequence[Row]) -> None:
+        """Remove the ``mq:indexedStance`` quads of the given rows (stances about to be replaced;
+        their counts are subtracted by :meth:`apply`)."""
+        for q in member_quads(self.base, rows):
+            self.store.remove(q)
 
     def add_stances(self, rows: Sequence[Row]) -> None:
         """Add the ``mq:indexedStance`` quads of newly written stances (their counts: :meth:`apply`)."""
         quads = member_quads(self.base, rows)
-        if len(quads) > 50 * BULK_ABOVE:   # (a batch's lists: a transaction, not a bulk load's small files)
+        if len(quads) > LISTS_BULK_ABOVE:
             self.store.bulk_extend(quads)
         elif quads:
             self.store.extend(quads)

@@ -234,10 +234,9 @@ class Store:
             pending = self._pending
         if pending is None:
             index.begin()
-        old = [g for g in graphs if self._store.contains_named_graph(g)]
-        removed = index.tally_articles(old)
+        old = index.rows_of_articles([g for g in graphs if self._store.contains_named_graph(g)])
         try:
-            index.forget_stances(old)
+            index.remove_stances(old)
             write()
             rows = added()
             index.add_stances(rows)
@@ -246,9 +245,9 @@ class Store:
                 index.invalidate()   # what the failed write changed is unknown: count again when reopened
             raise
         if pending is None:
-            index.apply(removed, tally(rows))
+            index.apply(tally(old), tally(rows))
         else:
-            pending.add(removed, tally(rows), graphs)
+            pending.add(tally(old), tally(rows), graphs)
 
     @contextlib.contextmanager
     def changing_graph(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Iterator[None]:
@@ -259,15 +258,14 @@ class Store:
             yield   # stances outside named graphs are not counted (edge-index-all.rq)
             return
         index.begin()
-        old = [graph] if self._store.contains_named_graph(graph) else []
-        removed = index.tally_articles(old)
-        index.forget_stances(old)
+        old = index.rows_of_articles([graph] if self._store.contains_named_graph(graph) else [])
+        index.remove_stances(old)
         try:
             yield
         finally:   # a failed write may still have changed something: count what is there now
             rows = index.rows_of_articles([graph] if self._store.contains_named_graph(graph) else [])
             index.add_stances(rows)
-            index.apply(removed, tally(rows))
+            index.apply(tally(old), tally(rows))
 
     def changed_anywhere(self) -> None:
         """After a write the edge index cannot follow (a SPARQL Update): count it again."""

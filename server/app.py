@@ -17,6 +17,7 @@ origin only, no inline script), ``X-Content-Type-Options: nosniff`` and ``Referr
 from __future__ import annotations
 
 import base64
+import dataclasses
 import gzip
 import hashlib
 import hmac
@@ -281,8 +282,12 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         dataset = bool(default_graphs or named)
         job = QueryJob(query=text, result_media=rm, graph_media=gm, base_iri=request.base_url,
                        default_graphs=tuple(default_graphs) if dataset else None,
-                       named_graphs=tuple(named) if dataset else None, waited=queue_wait(request.environ))
-        return cacheable(respond(runner.run(job)))
+                       named_graphs=tuple(named) if dataset else None)
+        return cacheable(respond(run(job)))
+
+    def run(job: QueryJob) -> QueryAnswer:
+        """Run a query of this request: its time limit counts from the request's arrival."""
+        return runner.run(dataclasses.replace(job, waited=queue_wait(request.environ)))
 
     def respond(answer: QueryAnswer) -> Response:
         if not answer.media:
@@ -602,9 +607,8 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                                 status=400, mimetype="text/html")
             raise QueryError(str(e)) from None
         if html:
-            answer = runner.run(QueryJob(query=q.text, result_media=ROWS, graph_media=ROWS,
-                                         base_iri=request.base_url, substitutions=subs,
-                                         max_rows=int(app.config["MAX_ROWS"]), waited=queue_wait(request.environ)))
+            answer = run(QueryJob(query=q.text, result_media=ROWS, graph_media=ROWS, base_iri=request.base_url,
+                                  substitutions=subs, max_rows=int(app.config["MAX_ROWS"])))
             page = render_template("query.html", q=q, values=values, result=answer.rows, message=None,
                                    max_rows=app.config["MAX_ROWS"], version=__version__)
             return cacheable(Response(page, mimetype="text/html"))
@@ -612,8 +616,8 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         if rm is None and gm is None:
             return error(406, "no acceptable media type; offered: " + ", ".join((*RESULT_MEDIA, *GRAPH_MEDIA,
                                                                                  "text/html")))
-        answer = runner.run(QueryJob(query=q.text, result_media=rm, graph_media=gm, base_iri=request.base_url,
-                                     substitutions=subs, waited=queue_wait(request.environ)))
+        answer = run(QueryJob(query=q.text, result_media=rm, graph_media=gm, base_iri=request.base_url,
+                              substitutions=subs))
         return cacheable(respond(answer))
 
     return app

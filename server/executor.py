@@ -375,7 +375,6 @@ def _worker_main(path: str, prefixes: dict[str, str], conn: mpc.Connection, memo
     ``("stale", message)`` when files vanished under the view (the server reopens it and sends the
     job again); ``None`` → exit.
     """
-    import signal
     if threading.current_thread() is threading.main_thread():   # (a thread in the tests)
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # the server stops workers itself
         if memory_limit > 0:
