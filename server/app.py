@@ -147,6 +147,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
     if runner is None:
         runner = InProcessRunner(ox_store, terms.PREFIXES)
     app.extensions["mawqif.runner"] = runner
+    runner.after_write = store.bound_log
     articles_sink = GroupCommit(store, runner)   # concurrent POST /api/articles share one write
     app.extensions["mawqif.articles"] = articles_sink
     stances_query = named_queries.get_query("article-stances").text

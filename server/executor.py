@@ -31,7 +31,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -270,6 +270,9 @@ class Runner:
     def __init__(self) -> None:
         self.lock = ReadWriteLock()
         self.generation = 0   # completed writes (for the worker processes' views)
+        #: called at the end of each write, still exclusive (the server: ``Store.bound_log``, so that
+        #: the write-ahead log a worker's view replays when it opens stays short)
+        self.after_write: Callable[[], object] | None = None
 
     def run(self, job: QueryJob) -> QueryAnswer:
         raise NotImplementedError
@@ -282,6 +285,9 @@ class Runner:
                 yield
             finally:   # even a failed write may have changed something
                 self.generation += 1
+                if self.after_write is not None:
+                    with contextlib.suppress(MawqifError):   # the write itself is done and durable
+                        self.after_write()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
