@@ -51,7 +51,8 @@ BULK_ABOVE = 2_000
 #: Above this many quads a write's stance lists are bulk-loaded (a batch's lists go in a transaction:
 #: a bulk load of a few thousand quads leaves small files for compaction to merge).
 LISTS_BULK_ABOVE = 100_000
-#: A rebuild bulk-loads the stance lists in chunks of this many quads (its memory stays bounded).
+#: A rebuild bulk-loads the stance lists, and a large update its nodes, in chunks of this many quads
+#: (their memory stays bounded).
 REBUILD_CHUNK = 500_000
 #: Period of an edge's all-time figures (its own node).
 ALL_TIME = ""
@@ -280,9 +281,13 @@ class EdgeIndex:
                 if (b.period != ALL_TIME) == periods_first:
                     new[b] = self._updated(b, current[b], removed.get(b), added.get(b), new)
         adds: list[ox.Quad] = []
-        for b in buckets:
+        loaded = False   # (the end of a long ingest updates a node per edge and month it saw: millions
+        for b in buckets:  # of quads, loaded in chunks, so that they are never all in memory at once)
             adds += self._replace_figures(b, current[b], new[b])
-        if len(adds) > BULK_ABOVE:
+            if len(adds) >= REBUILD_CHUNK:
+                self.store.bulk_extend(adds)
+                adds, loaded = [], True
+        if loaded or len(adds) > BULK_ABOVE:
             self.store.bulk_extend(adds)  # not atomic, but the update flag covers a crash
         elif adds:
             self.store.extend(adds)

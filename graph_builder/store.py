@@ -41,7 +41,7 @@ TRANSACTION_BYTES = int(os.environ.get("MAWQIF_TRANSACTION_BYTES", 1 << 20))
 #: (after which the log is no longer needed). A read-only view (the server's query workers) replays
 #: the whole log when it opens: at 180 MB that took 3.7 s on a quiet machine, and the server's
 #: small transactional writes (about 360 KB of log per article) would grow it without end.
-LOG_FLUSH_BYTES = int(os.environ.get("MAWQIF_LOG_FLUSH_BYTES", 16 << 20))
+LOG_FLUSH_BYTES = 16 << 20
 
 #: File in the store folder that names the process holding the store for writing.
 HOLDER_FILE = "mawqif-holder.json"
@@ -255,6 +255,7 @@ class Store:
             index.apply(tally(old), tally(rows))
         else:
             pending.add(tally(old), tally(rows), graphs)
+        self.bound_log()   # (bulk loads bypass the log; lists, commits and small writes do not)
 
     @contextlib.contextmanager
     def changing_graph(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Iterator[None]:

@@ -271,7 +271,8 @@ class Runner:
         self.lock = ReadWriteLock()
         self.generation = 0   # completed writes (for the worker processes' views)
         #: called at the end of each write, still exclusive (the server: ``Store.bound_log``, so that
-        #: the write-ahead log a worker's view replays when it opens stays short)
+        #: the write-ahead log a worker's view replays when it opens stays short after any write,
+        #: not only article writes, which bound it themselves)
         self.after_write: Callable[[], object] | None = None
 
     def run(self, job: QueryJob) -> QueryAnswer:

@@ -23,6 +23,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator, Sequence
 
+import pyoxigraph as ox
 import pytest
 
 from graph_builder import store as store_module
@@ -391,32 +392,44 @@ def test_open_view_waits_for_the_files_to_stand_still(tmp_path, monkeypatch) -> 
 
 
 def test_writes_keep_the_log_a_view_replays_short(tmp_path, monkeypatch) -> None:
-    """Small writes (a server's POSTs) go through RocksDB's write-ahead log, which every worker's
-    read-only view replays when it opens: at 180 MB that took 3.7 s, during which the view held writes,
-    and pages behind them, back. The server flushes after a write once the live log passes
-    ``LOG_FLUSH_BYTES``; the control, a runner without ``create_app``'s wiring, shows the log growing."""
+    """Small writes (a server's POSTs, SPARQL updates) go through RocksDB's write-ahead log, which
+    every worker's read-only view replays when it opens: at 180 MB that took 3.7 s, during which the
+    view held writes, and pages behind them, back. Article writes (``Store``, as ``mawqif ingest``
+    makes them) and the server's writes (``create_app`` wires ``Runner.after_write``) flush once the
+    live log passes ``LOG_FLUSH_BYTES``; the control, with no limit and no wiring, shows it growing."""
     limit = 256 << 10
-    monkeypatch.setattr(store_module, "LOG_FLUSH_BYTES", limit)
-    records = _records(40, seed=33)
-    largest: dict[bool, int] = {}
+    records = _records(60, seed=33)
+    triples = " ".join(f"<http://example.org/s{i}> <http://example.org/p> \"{'x' * 200}\" ." for i in range(300))
+    largest: dict[tuple[bool, str], int] = {}
     for bounded in (False, True):
+        monkeypatch.setattr(store_module, "LOG_FLUSH_BYTES", limit if bounded else 1 << 40)
         with Store(tmp_path / f"store-{bounded}") as store:
             runner = InProcessRunner(store.oxigraph, terms.PREFIXES)
             if bounded:
                 create_app(store, runner=runner)   # what the server runs with
             sink = GroupCommit(store, runner)
-            sizes = []
-            for r in records:
-                report = ingest(sink, [article_from_record(r, source="t")])
-                assert report.stored == 1, report.errors
-                sizes.append(store.log_bytes())
-            largest[bounded] = max(sizes)
+
+            def writes(kind: str, runner: Runner = runner, sink: GroupCommit = sink) -> Iterator[None]:
+                for r in records[:30] if kind == "ingest" else records[30:] if kind == "post" else range(20):
+                    if kind == "update":
+                        with runner.writing():
+                            store.oxigraph.update(f"INSERT DATA {{ GRAPH <http://example.org/u{r}> {{ {triples} }} }}")
+                    else:
+                        report = ingest(store if kind == "ingest" else sink, [article_from_record(r, source="t")])
+                        assert report.stored == 1, report.errors
+                    yield
+
+            for kind in ("ingest", "post", "update"):
+                largest[bounded, kind] = max(store.log_bytes() for _ in writes(kind))
             assert store.path is not None
-            view, _ = open_view(str(store.path))   # what a worker sees: every article, flushed or not
-            assert sum(1 for _ in view.quads_for_pattern(None, terms.RDF_TYPE, terms.MQ_ARTICLE, None)) == 40
+            view, _ = open_view(str(store.path))   # what a worker sees: every write, flushed or not
+            assert sum(1 for _ in view.quads_for_pattern(None, terms.RDF_TYPE, terms.MQ_ARTICLE, None)) == 60
+            assert sum(1 for _ in view.quads_for_pattern(None, None, None, ox.NamedNode("http://example.org/u19"))) \
+                == 300
             del view
-    assert largest[False] > 8 * limit, largest        # the control: the log only grows
-    assert largest[True] < limit + (1 << 20), largest   # bounded: the limit and at most one write more
+    for kind in ("ingest", "post", "update"):
+        assert largest[True, kind] < limit + (1 << 20), largest   # the limit and at most one write more
+    assert largest[False, "update"] > 8 * limit, largest          # the control: the log only grows
 
 
 # -- a live server ------------------------------------------------------------------------------------
