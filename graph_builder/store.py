@@ -234,6 +234,7 @@ class Store:
         index = self.edge_index if self.edge_index.is_complete() else None
         if index is None:
             write()
+            self.bound_log()
             return
         pending = self._pending
         if pending is not None and any(g.value in pending.graphs for g in graphs):
