@@ -409,18 +409,18 @@ def test_writes_keep_the_log_a_view_replays_short(tmp_path, monkeypatch) -> None
                 create_app(store, runner=runner)   # what the server runs with
             sink = GroupCommit(store, runner)
 
-            def writes(kind: str, runner: Runner = runner, sink: GroupCommit = sink) -> Iterator[None]:
-                for r in records[:30] if kind == "ingest" else records[30:] if kind == "post" else range(20):
-                    if kind == "update":
-                        with runner.writing():
-                            store.oxigraph.update(f"INSERT DATA {{ GRAPH <http://example.org/u{r}> {{ {triples} }} }}")
-                    else:
-                        report = ingest(store if kind == "ingest" else sink, [article_from_record(r, source="t")])
-                        assert report.stored == 1, report.errors
-                    yield
-
-            for kind in ("ingest", "post", "update"):
-                largest[bounded, kind] = max(store.log_bytes() for _ in writes(kind))
+            sizes: dict[str, list[int]] = {"ingest": [], "post": [], "update": []}
+            for r in records[:30]:   # article writes as `mawqif ingest` makes them
+                assert ingest(store, [article_from_record(r, source="t")]).stored == 1
+                sizes["ingest"].append(store.log_bytes())
+            for r in records[30:]:   # as POST /api/articles makes them
+                assert ingest(sink, [article_from_record(r, source="t")]).stored == 1
+                sizes["post"].append(store.log_bytes())
+            for k in range(20):      # SPARQL updates
+                with runner.writing():
+                    store.oxigraph.update(f"INSERT DATA {{ GRAPH <http://example.org/u{k}> {{ {triples} }} }}")
+                sizes["update"].append(store.log_bytes())
+            largest.update({(bounded, kind): max(values) for kind, values in sizes.items()})
             assert store.path is not None
             view, _ = open_view(str(store.path))   # what a worker sees: every write, flushed or not
             assert sum(1 for _ in view.quads_for_pattern(None, terms.RDF_TYPE, terms.MQ_ARTICLE, None)) == 60
