@@ -96,6 +96,7 @@ class Phase:
     name: str
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    error_kinds: dict[str, int] = field(default_factory=dict)   # errors per kind of request
     rss: list[float] = field(default_factory=list)        # MB at start, middle, end
     ingested: int = 0
     ingest_errors: list[str] = field(default_factory=list)
@@ -137,7 +138,7 @@ def client(url: str, seed: int, stop: threading.Event, phase: Phase, lock: threa
     rng = random.Random(seed)
     session = requests.Session()
     local: dict[str, list[float]] = {}
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     while not stop.is_set():
         kind, path, headers = workload(rng, mix)
         t0 = time.perf_counter()
@@ -145,14 +146,16 @@ def client(url: str, seed: int, stop: threading.Event, phase: Phase, lock: threa
             r = session.get(url + path, headers=headers, timeout=60)
             r.content  # noqa: B018  read the whole body
             if r.status_code != 200:
-                errors.append(f"{r.status_code} {path}: {r.text[:120]}")
+                errors.append((kind, f"{r.status_code} {path}: {r.text[:120]}"))
         except requests.RequestException as e:
-            errors.append(f"{type(e).__name__} {path}: {e}")
+            errors.append((kind, f"{type(e).__name__} {path}: {e}"))
         local.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
     with lock:
         for k, v in local.items():
             phase.latencies.setdefault(k, []).extend(v)
-        phase.errors.extend(errors)
+        for kind, text in errors:
+            phase.errors.append(text)
+            phase.error_kinds[kind] = phase.error_kinds.get(kind, 0) + 1
 
 
 def ingester(url: str, rate: float, stop: threading.Event, phase: Phase, run_id: str, batch: int = 1,
@@ -266,7 +269,8 @@ def summary(p: Phase) -> dict[str, Any]:
     xs = p.all()
     return {"requests": len(xs), "errors": len(p.errors), "rps": round(len(xs) / p.seconds, 1),
             "p50_ms": round(pct(xs, 50), 1), "p95_ms": round(pct(xs, 95), 1), "p99_ms": round(pct(xs, 99), 1),
-            "by_kind": {k: {"n": len(v), "p50_ms": round(pct(v, 50), 1), "p95_ms": round(pct(v, 95), 1)}
+            "by_kind": {k: {"n": len(v), "p50_ms": round(pct(v, 50), 1), "p95_ms": round(pct(v, 95), 1),
+                            "errors": p.error_kinds.get(k, 0)}
                         for k, v in sorted(p.latencies.items())},
             "rss_mb": [round(x) for x in p.rss], "ingested": p.ingested, "ingest_errors": len(p.ingest_errors),
             "ingest_rate": round(p.ingested / p.ingest_seconds, 2) if p.ingest_seconds else 0.0,
@@ -288,6 +292,10 @@ def markdown(r: dict[str, Any]) -> str:
                     f"{s['p50_ms']:.0f} | {s['p95_ms']:.0f} | {s['p99_ms']:.0f} | {kinds} | "
                     f"{' / '.join(str(x) for x in s['rss_mb'])} |")
     ratio = r["p95_ratio"]
+    errors_by_kind = "; ".join(
+        f"{label} " + (", ".join(f"{k} {v.get('errors', 0)}" for k, v in s["by_kind"].items() if v.get("errors"))
+                       or "none")
+        for label, s in (("queries only:", a), ("with ingest:", b), ("with the runaway:", c)))
     section = r.get("section", "load")
     title = "Load (issue 7)" if section == "load" else f"Load (issue 7): {r['articles']:,} articles, {r['mix']} mix"
     asked = ("named queries (who-condemns, stances-of-actor, most-active, timeline),\nentity pages (HTML and "
@@ -311,7 +319,8 @@ workers together, sampled at start / middle / end of each phase. Latencies in ms
 {rows[1]}
 {rows[2]}
 
-- Errors: {a['errors']} without ingest, {b['errors']} with ingest ({b['ingest_errors']} failed article posts).
+- Errors: {a['errors']} without ingest, {b['errors']} with ingest ({b['ingest_errors']} failed article posts);
+  by kind: {errors_by_kind}.
 - Ingest during load: {b['ingested']} articles stored in {b.get('ingest_seconds', b['seconds']):.0f} s
   ({b['ingest_rate']:.1f}/s; target {r['rate']:g}/s), each `POST` ({r.get('post_batch', 1)} article(s))
   p50 {b['ingest_p50_ms']} ms, p95 {b['ingest_p95_ms']} ms.
