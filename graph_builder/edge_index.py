@@ -314,17 +314,16 @@ class EdgeIndex:
         """The days, in the period, of the stances a period's list holds now (as ``edge-index-all.rq``
         dates a stance: its ``mq:statedOn`` in its article's graph, else the article's publication
         date). Read by pattern, a few lookups per listed stance."""
+        find = self.store.quads_for_pattern
         days = []
-        for member in self.store.quads_for_pattern(bucket_node(self.base, b), terms.MQ_INDEXED_STANCE, None,
-                                                   self.graph):
+        for member in find(bucket_node(self.base, b), terms.MQ_INDEXED_STANCE, None, self.graph):
             stance = member.object
             if not isinstance(stance, ox.NamedNode):
                 continue
-            for derived in self.store.quads_for_pattern(stance, terms.PROV_WAS_DERIVED_FROM, None, None):
+            for derived in find(stance, terms.PROV_WAS_DERIVED_FROM, None, None):
                 article = derived.object
                 if not isinstance(article, ox.NamedNode) or derived.graph_name != article:
                     continue
-                find = self.store.quads_for_pattern
                 dates = [q.object for q in find(stance, terms.MQ_STATED_ON, None, article)] or \
                     [q.object for q in find(article, terms.SCHEMA_DATE_PUBLISHED, None, article)]
                 days += [d.value[:10] for d in dates if isinstance(d, ox.Literal) and d.value]

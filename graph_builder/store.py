@@ -231,11 +231,15 @@ class Store:
         keep the edge index exact: what the old graphs held is subtracted, what the new ones hold added
         (the counts at once, or at the end of a :meth:`deferred_index` block; the stances' places in
         the index at once)."""
-        index = self.edge_index if self.edge_index.is_complete() else None
-        if index is None:
+        if self.edge_index.is_complete():
+            self._written_indexed(graphs, write, added)
+        else:
             write()
-            self.bound_log()
-            return
+        self.bound_log()   # (bulk loads bypass the log; lists, commits and small writes do not)
+
+    def _written_indexed(self, graphs: Sequence[ox.NamedNode], write: Callable[[], None],
+                         added: Callable[[], list[EdgeRow]]) -> None:
+        index = self.edge_index
         pending = self._pending
         if pending is not None and any(g.value in pending.graphs for g in graphs):
             self._apply_pending()  # written twice in one block: count the first version in first
@@ -256,7 +260,6 @@ class Store:
             index.apply(tally(old), tally(rows))
         else:
             pending.add(tally(old), tally(rows), graphs)
-        self.bound_log()   # (bulk loads bypass the log; lists, commits and small writes do not)
 
     @contextlib.contextmanager
     def changing_graph(self, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Iterator[None]:
@@ -384,19 +387,18 @@ class Store:
         the last :meth:`bound_log` flush (the older ones are obsolete; RocksDB deletes them later)."""
         return sum(size for number, size in self._logs().items() if number >= self._live_log)
 
-    def bound_log(self, limit: int | None = None) -> bool:
-        """Flush the memory tables if the live write-ahead log has grown past ``limit`` bytes
-        (:data:`LOG_FLUSH_BYTES` by default), so that a read-only view of the store opens in
-        milliseconds, not seconds; True if it flushed. The server calls it after each write."""
-        if self.log_bytes() < (LOG_FLUSH_BYTES if limit is None else limit):
-            return False
+    def bound_log(self) -> None:
+        """Flush the memory tables if the live write-ahead log has grown past :data:`LOG_FLUSH_BYTES`,
+        so that a read-only view of the store opens in milliseconds, not seconds. Every article write
+        ends with it; the server also calls it after its other writes (``Runner.after_write``)."""
+        if self.log_bytes() < LOG_FLUSH_BYTES:
+            return
         try:
             self._store.flush()
         except OSError as e:
             raise StoreError(f"flushing the store {self.path} failed{_os_hint(str(e))}: {e}") from None
         # the flush moved writing to a new log file: the newest one; the older ones are obsolete
         self._live_log = max(self._logs(), default=self._live_log)
-        return True
 
     def article_hashes(self, graphs: Sequence[str]) -> dict[str, str]:
         """The content hashes recorded for those stored articles that have one."""
