@@ -144,6 +144,16 @@ def test_rebuild_loads_the_stance_lists_in_chunks(store: Store, monkeypatch: pyt
     assert edges_graph(store) == before and store.edge_index.is_sound()
 
 
+def test_a_large_update_loads_its_nodes_in_chunks(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The end of an ingest updates a node per edge and month in one go: loaded in chunks, it gives
+    the index a rebuild gives."""
+    monkeypatch.setattr("graph_builder.edge_index.REBUILD_CHUNK", 7)   # many chunks, a short last one
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    after_ingest = edges_graph(store)
+    store.edge_index.rebuild()
+    assert edges_graph(store) == after_ingest and store.edge_index.is_sound()
+
+
 def test_index_after_an_article_is_replaced(store: Store, tmp_path: pathlib.Path) -> None:
     ingest(store, read_path(str(SAMPLES_PATH)))
     records = sample_records()
