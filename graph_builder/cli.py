@@ -8,12 +8,13 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING
 
 from graph_builder import __version__, terms
 from graph_builder.errors import InputError, MawqifError, QueryError
 from graph_builder.ingest import extraction_time
+from graph_builder.named import plan
 from graph_builder.store import EXPORT_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, Store, write_results
 
 if TYPE_CHECKING:
@@ -110,13 +111,15 @@ def _progress_line(report: IngestReport, width: int = 24) -> str:
             f"{f'  {len(report.errors)} failed' if report.errors else ''}\033[K")
 
 
-def _query_text(spec: str, params: list[str]) -> tuple[str, dict]:
+def _query_text(spec: str, params: list[str]) -> tuple[str, dict, Callable[[Store], tuple[str, dict]] | None]:
+    """The query's text and bindings, and for a named query the planner that picks its form on the
+    opened store (:func:`graph_builder.named.plan`)."""
     import queries
 
     if spec.startswith("@"):
         try:
             with open(spec[1:], encoding="utf-8") as f:
-                return f.read(), {}
+                return f.read(), {}, None
         except OSError as e:
             raise InputError(f"cannot read the query: {e.strerror}", source=spec[1:]) from None
     try:
@@ -125,7 +128,7 @@ def _query_text(spec: str, params: list[str]) -> tuple[str, dict]:
         if params:
             raise QueryError(f"--param is only for named queries; {spec!r} is not one "
                              f"(named queries: {', '.join(q.name for q in queries.list_queries())})") from None
-        return spec, {}
+        return spec, {}, None
     values = {}
     for p in params:
         if "=" not in p:
@@ -133,14 +136,22 @@ def _query_text(spec: str, params: list[str]) -> tuple[str, dict]:
         k, v = p.split("=", 1)
         values[k] = v
     try:
-        return named.text, queries.bind(named, values)
+        subs = queries.bind(named, values)
     except ValueError as e:
         raise QueryError(f"query {spec}: {e}") from None
 
+    def planned(store: Store) -> tuple[str, dict]:
+        form, form_subs = plan(named, values, lambda q, s: store.query(q.text, substitutions=s))
+        return form.text, form_subs
+
+    return named.text, subs, planned
+
 
 def cmd_query(args: argparse.Namespace) -> int:
-    text, subs = _query_text(args.query, args.param)
+    text, subs, planned = _query_text(args.query, args.param)
     with _open(args, command="mawqif query") as store:
+        if planned is not None:
+            text, subs = planned(store)
         results = store.query(text, substitutions=subs)
         out = _output(args)
         try:

@@ -11,6 +11,10 @@ busy state, seconds per view). The edge index keeps those counts in the named gr
 * a :data:`~graph_builder.terms.MQ_STANCE_EDGE_PERIOD` node per edge and month (``mq:period
   "2024-05"``; stances dated only to a month or year get a period of their own, ``"p2024-05"``,
   ``"p2024"``) with the same three figures, so that a month-aligned date range is answered exactly;
+* a :data:`~graph_builder.terms.MQ_HOLDER_TOTAL` node per holder (``mq:totalOf``) with how many distinct
+  stances it took and in how many articles, whatever their types and targets (a stance about two
+  targets is on two edges but counts once here);
+* ``mq:articleCount`` on every node: in how many articles its stances were found;
 * ``mq:indexedStance`` from each period node to the stances it counts (from the edge node to its
   undated ones), so that an entity's stances are listed newest first a period at a time, reading
   only the periods a page needs (:mod:`server.explorer.entity_stances`).
@@ -25,12 +29,14 @@ instead until it is rebuilt. Exports leave the graph out.
 
 The pure part, :func:`tally`, turns rows (one per stance and edge) into figures per edge and period:
 
-    >>> t = tally([("h", "T", "x", "2024-05-02", "s1"), ("h", "T", "x", "2024-05-20", "s2"),
-    ...            ("h", "T", "x", None, "s3")])
+    >>> t = tally([("h", "T", "x", "2024-05-02", "s1", "a1"), ("h", "T", "x", "2024-05-20", "s2", "a1"),
+    ...            ("h", "T", "x", None, "s3", "a2"), ("h", "T", "y", None, "s3", "a2")])
     >>> t[Bucket("h", "T", "x", "")]
-    Figures(count=3, first='2024-05-02', last='2024-05-20')
+    Figures(count=3, articles=2, first='2024-05-02', last='2024-05-20')
     >>> t[Bucket("h", "T", "x", "2024-05")]
-    Figures(count=2, first='2024-05-02', last='2024-05-20')
+    Figures(count=2, articles=1, first='2024-05-02', last='2024-05-20')
+    >>> t[total_bucket("h")]   # s3 is about two targets: one stance
+    Figures(count=3, articles=2, first=None, last=None)
 """
 from __future__ import annotations
 
@@ -43,9 +49,10 @@ import pyoxigraph as ox
 from graph_builder import terms
 from queries import bind, get_query
 
-#: The index's format, its ``owl:versionInfo``: "2" added the ``mq:indexedStance`` lists. An index
-#: of another format is not complete: a store opened for writing rebuilds it.
-INDEX_FORMAT = "2"
+#: The index's format, its ``owl:versionInfo``: "2" added the ``mq:indexedStance`` lists, "3" the
+#: article counts and the holder totals. An index of another format is not complete: a store opened
+#: for writing rebuilds it.
+INDEX_FORMAT = "3"
 #: Above this many quads an index update is bulk-loaded rather than added in a transaction.
 BULK_ABOVE = 2_000
 #: Above this many quads a write's stance lists are bulk-loaded (a batch's lists go in a transaction:
@@ -61,7 +68,8 @@ ALL_TIME = ""
 @dataclass(frozen=True, order=True)
 class Bucket:
     """One node of the index: an edge (holder, type, target IRIs) and a period (:data:`ALL_TIME`,
-    ``"YYYY-MM"`` or ``"p"`` + a partial date)."""
+    ``"YYYY-MM"`` or ``"p"`` + a partial date); or a holder's total (type and target ``""``,
+    :func:`total_bucket`)."""
 
     holder: str
     type: str
@@ -72,23 +80,36 @@ class Bucket:
     def edge(self) -> tuple[str, str, str]:
         return self.holder, self.type, self.target
 
+    @property
+    def is_total(self) -> bool:
+        return self.type == ""
+
+
+def total_bucket(holder: str) -> Bucket:
+    """The bucket of a holder's total."""
+    return Bucket(holder, "", "", ALL_TIME)
+
 
 @dataclass(frozen=True)
 class Figures:
-    """How many stances a bucket holds and their first and last day (None when none is dated)."""
+    """How many stances a bucket holds, in how many articles, and their first and last day (None
+    when none is dated; a holder's total keeps no days)."""
 
     count: int
+    articles: int
     first: str | None
     last: str | None
 
     def plus(self, other: Figures) -> Figures:
-        return Figures(self.count + other.count, _min(self.first, other.first), _max(self.last, other.last))
+        """The figures of two buckets' stances together (from different articles)."""
+        return Figures(self.count + other.count, self.articles + other.articles,
+                       _min(self.first, other.first), _max(self.last, other.last))
 
 
 Tally = dict[Bucket, Figures]
-#: A stance on one edge: holder, type, target, day (None when undated) and the stance's IRI. A stance
-#: with several targets gives a row per target (and one per day, if it has several).
-Row = tuple[str, str, str, "str | None", str]
+#: A stance on one edge: holder, type, target, day (None when undated), the stance's IRI and its
+#: article's. A stance with several targets gives a row per target (and one per day, if it has several).
+Row = tuple[str, str, str, "str | None", str, str]
 
 
 def _min(a: str | None, b: str | None) -> str | None:
@@ -109,15 +130,24 @@ def period_of(day: str) -> str:
 
 
 def tally(rows: Iterable[Row]) -> Tally:
-    """Figures per bucket (the edge's all-time node and its periods): each row counts one."""
+    """Figures per bucket: on an edge's all-time node and its periods each row counts one stance; a
+    holder's total counts distinct stances. Articles are counted distinct on every bucket."""
     out: Tally = {}
-    for holder, type_, target, day, _ in rows:
-        figures = Figures(1, day, day)
+    articles: dict[Bucket, set[str]] = {}
+    stances: dict[Bucket, set[str]] = {}
+    for holder, type_, target, day, stance, article in rows:
+        figures = Figures(1, 0, day, day)
         periods = (ALL_TIME,) if day is None else (ALL_TIME, period_of(day))
         for period in periods:
             b = Bucket(holder, type_, target, period)
             out[b] = out[b].plus(figures) if b in out else figures
-    return out
+            articles.setdefault(b, set()).add(article)
+        total = total_bucket(holder)
+        stances.setdefault(total, set()).add(stance)
+        articles.setdefault(total, set()).add(article)
+    for total, held in stances.items():
+        out[total] = Figures(len(held), 0, None, None)
+    return {b: Figures(f.count, len(articles[b]), f.first, f.last) for b, f in out.items()}
 
 
 def rows_of_quads(quads: Iterable[ox.Quad]) -> list[Row]:
@@ -144,8 +174,8 @@ def rows_of_quads(quads: Iterable[ox.Quad]) -> list[Row]:
         days: list[str | None] = [d[:10] for d in p.get(terms.MQ_STATED_ON, [])] or \
             [d[:10] for d in article.get(terms.SCHEMA_DATE_PUBLISHED, [])] or [None]
         stance = subject[1:-1]
-        rows += [(h, t, g, d, stance) for h in p.get(terms.MQ_HOLDER, []) for t in p.get(terms.MQ_STANCE_TYPE, [])
-                 for g in p.get(terms.MQ_TARGET, []) for d in days]
+        rows += [(h, t, g, d, stance, graph) for h in p.get(terms.MQ_HOLDER, [])
+                 for t in p.get(terms.MQ_STANCE_TYPE, []) for g in p.get(terms.MQ_TARGET, []) for d in days]
     return rows
 
 
@@ -155,7 +185,14 @@ def edge_node(base: str, edge: tuple[str, str, str]) -> ox.NamedNode:
     return ox.NamedNode(f"{base}edge/{digest}")
 
 
+def total_node(base: str, holder: str) -> ox.NamedNode:
+    """The IRI of a holder's total node."""
+    return ox.NamedNode(f"{base}edge/total-{hashlib.sha1(holder.encode('utf-8')).hexdigest()[:20]}")
+
+
 def bucket_node(base: str, b: Bucket) -> ox.NamedNode:
+    if b.is_total:
+        return total_node(base, b.holder)
     node = edge_node(base, b.edge)
     return node if b.period == ALL_TIME else period_node(node, b.period)
 
@@ -171,7 +208,10 @@ def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:
     g = terms.edges_graph(base)
     node = bucket_node(base, b)
     out = []
-    if b.period == ALL_TIME:
+    if b.is_total:
+        out += [ox.Quad(node, terms.RDF_TYPE, terms.MQ_HOLDER_TOTAL, g),
+                ox.Quad(node, terms.MQ_TOTAL_OF, ox.NamedNode(b.holder), g)]
+    elif b.period == ALL_TIME:
         out += [ox.Quad(node, terms.RDF_TYPE, terms.MQ_STANCE_EDGE, g),
                 ox.Quad(node, terms.MQ_EDGE_HOLDER, ox.NamedNode(b.holder), g),
                 ox.Quad(node, terms.MQ_EDGE_TYPE, ox.NamedNode(b.type), g),
@@ -181,6 +221,7 @@ def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:
                 ox.Quad(node, terms.MQ_PERIOD_OF, edge_node(base, b.edge), g),
                 ox.Quad(node, terms.MQ_PERIOD, ox.Literal(b.period), g)]
     out.append(ox.Quad(node, terms.MQ_STANCE_COUNT, _literal(f.count), g))
+    out.append(ox.Quad(node, terms.MQ_ARTICLE_COUNT, _literal(f.articles), g))
     if f.first is not None:
         out.append(ox.Quad(node, terms.MQ_FIRST_DAY, _literal(f.first), g))
     if f.last is not None:
@@ -190,7 +231,7 @@ def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:
 
 def member_quad(base: str, row: Row) -> ox.Quad:
     """The ``mq:indexedStance`` quad of a row: its stance under its period's node (undated: its edge's)."""
-    h, t, x, day, stance = row
+    h, t, x, day, stance, _ = row
     return ox.Quad(bucket_node(base, Bucket(h, t, x, ALL_TIME if day is None else period_of(day))),
                    terms.MQ_INDEXED_STANCE, ox.NamedNode(stance), terms.edges_graph(base))
 
@@ -202,12 +243,14 @@ def member_quads(base: str, rows: Iterable[Row]) -> list[ox.Quad]:
 def _rows(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Iterator[Row]:
     assert isinstance(results, ox.QuerySolutions)
     for r in results:
-        holder, type_, target, day, stance = r["holder"], r["type"], r["target"], r["day"], r["stance"]
+        holder, type_, target, day, stance, article = (r["holder"], r["type"], r["target"], r["day"], r["stance"],
+                                                       r["article"])
         if not (isinstance(holder, ox.NamedNode) and isinstance(type_, ox.NamedNode)
-                and isinstance(target, ox.NamedNode) and isinstance(stance, ox.NamedNode)):
+                and isinstance(target, ox.NamedNode) and isinstance(stance, ox.NamedNode)
+                and isinstance(article, ox.NamedNode)):
             continue
         yield (holder.value, type_.value, target.value,
-               day.value if isinstance(day, ox.Literal) and day.value else None, stance.value)
+               day.value if isinstance(day, ox.Literal) and day.value else None, stance.value, article.value)
 
 
 class EdgeIndex:
@@ -299,13 +342,14 @@ class EdgeIndex:
         figures = old
         if old is not None and gone is not None:
             count = old.count - gone.count
+            articles = old.articles - gone.articles
             if count <= 0:
                 figures = None
             elif _needs_recount(old, gone):
                 days = self._period_days(b) if b.period != ALL_TIME else self._edge_days(b, new)
-                figures = Figures(count, min(days, default=None), max(days, default=None))
+                figures = Figures(count, articles, min(days, default=None), max(days, default=None))
             else:
-                figures = Figures(count, old.first, old.last)
+                figures = Figures(count, articles, old.first, old.last)
         if more is not None:
             figures = figures.plus(more) if figures is not None else more
         return figures
@@ -349,16 +393,31 @@ class EdgeIndex:
             self.store.remove_graph(self.graph)
         self.store.add(self._updating)
         members: list[ox.Quad] = []
-
-        def rows() -> Iterator[Row]:   # the stance lists are loaded as the rows come, in chunks
-            for row in self._stream("edge-index-all"):
-                members.append(member_quad(self.base, row))
-                if len(members) >= REBUILD_CHUNK:
-                    self.store.bulk_extend(members)
-                    members.clear()
-                yield row
-
-        figures = tally(rows())   # its size: edges × periods, however many stances
+        figures: Tally = {}   # its size: edges × periods, however many stances
+        # Distinct articles (and a holder's distinct stances) are counted an article at a time, so
+        # that no set of every stance is ever held. The scan gives an article's rows together; if it
+        # did not, the articles are counted again one query each.
+        article: list[Row] = []
+        done: set[str] = set()
+        grouped = True
+        for row in self._stream("edge-index-all"):   # the stance lists are loaded as rows come, in chunks
+            members.append(member_quad(self.base, row))
+            if len(members) >= REBUILD_CHUNK:
+                self.store.bulk_extend(members)
+                members.clear()
+            if grouped and article and row[5] != article[0][5]:
+                merge_into(figures, tally(article))
+                done.add(article[0][5])
+                article.clear()
+                grouped = row[5] not in done
+            if grouped:
+                article.append(row)
+        merge_into(figures, tally(article))
+        if not grouped:
+            figures = {}
+            for g in self.store.named_graphs():
+                if isinstance(g, ox.NamedNode) and g != self.graph:
+                    merge_into(figures, tally(self.rows_of_articles([g])))
         self.store.bulk_extend([*members, *(q for b, f in sorted(figures.items())
                                             for q in bucket_quads(self.base, b, f))])
         self.store.extend([self._complete, self._format])
@@ -373,6 +432,7 @@ class EdgeIndex:
             return bucket_quads(self.base, b, new)
         node, out = bucket_node(self.base, b), []
         for prop, before, after in ((terms.MQ_STANCE_COUNT, old.count, new.count),
+                                    (terms.MQ_ARTICLE_COUNT, old.articles, new.articles),
                                     (terms.MQ_FIRST_DAY, old.first, new.first),
                                     (terms.MQ_LAST_DAY, old.last, new.last)):
             if before == after:
@@ -389,17 +449,25 @@ class EdgeIndex:
 
     def _figures(self, b: Bucket) -> Figures | None:
         node = bucket_node(self.base, b)
-        count, first, last = None, None, None
+        count, articles, first, last = None, 0, None, None
         for q in self.store.quads_for_pattern(node, None, None, self.graph):
             if not isinstance(q.object, ox.Literal):
                 continue
             if q.predicate == terms.MQ_STANCE_COUNT:
                 count = int(q.object.value)
+            elif q.predicate == terms.MQ_ARTICLE_COUNT:
+                articles = int(q.object.value)
             elif q.predicate == terms.MQ_FIRST_DAY:
                 first = q.object.value
             elif q.predicate == terms.MQ_LAST_DAY:
                 last = q.object.value
-        return None if count is None else Figures(count, first, last)
+        return None if count is None else Figures(count, articles, first, last)
+
+
+def merge_into(into: Tally, more: Tally) -> None:
+    """Add the figures of other articles' stances to ``into``, in place."""
+    for b, f in more.items():
+        into[b] = into[b].plus(f) if b in into else f
 
 
 def _literal(value: int | str) -> ox.Literal:

@@ -190,7 +190,8 @@ def build_article_graph(x: Extraction, *, base: str = terms.DEFAULT_BASE,
             else:
                 day = (st.stated_on or art.published or "")[:10] or None
                 holder, type_iri = iri(st.holder).value, terms.STANCE_TYPE_IRI[st.type].value
-                edges[s.value] = [(holder, type_iri, iri(t).value, day, s.value) for t in dict.fromkeys(st.targets)]
+                edges[s.value] = [(holder, type_iri, iri(t).value, day, s.value, a.value)
+                                  for t in dict.fromkeys(st.targets)]
         used.add(st.holder)
         used.update(st.targets)
         add(s, terms.RDF_TYPE, terms.MQ_STANCE)

@@ -26,7 +26,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph_builder import terms
-from graph_builder.edge_index import EdgeIndex, Tally, rows_of_quads, tally
+from graph_builder.edge_index import EdgeIndex, Tally, merge_into, rows_of_quads, tally
 from graph_builder.edge_index import Row as EdgeRow
 from graph_builder.errors import QueryError, StoreError, StoreLockedError
 from graph_builder.export import EXPORT_FORMATS as EXPORT_FORMATS  # re-exported (cli, server)
@@ -92,9 +92,8 @@ class _PendingIndex:
         self.graphs: set[str] = set()
 
     def add(self, removed: Tally, added: Tally, graphs: Sequence[ox.NamedNode]) -> None:
-        for into, more in ((self.removed, removed), (self.added, added)):   # in place: a run is long
-            for b, f in more.items():
-                into[b] = into[b].plus(f) if b in into else f
+        merge_into(self.removed, removed)   # in place: a run is long
+        merge_into(self.added, added)
         self.graphs.update(g.value for g in graphs)
 
 

@@ -75,6 +75,7 @@ MQ_EXTRACTION_RUN = _mq("ExtractionRun")
 MQ_EDGE_INDEX = _mq("EdgeIndex")
 MQ_STANCE_EDGE = _mq("StanceEdge")
 MQ_STANCE_EDGE_PERIOD = _mq("StanceEdgePeriod")
+MQ_HOLDER_TOTAL = _mq("HolderTotal")
 
 # ---------------------------------------------------------------------------------------------
 # mq: object properties
@@ -93,6 +94,7 @@ MQ_EDGE_HOLDER = _mq("edgeHolder")
 MQ_EDGE_TYPE = _mq("edgeType")
 MQ_EDGE_TARGET = _mq("edgeTarget")
 MQ_PERIOD_OF = _mq("periodOf")
+MQ_TOTAL_OF = _mq("totalOf")
 
 # ---------------------------------------------------------------------------------------------
 # mq: datatype properties
@@ -118,6 +120,7 @@ MQ_SOFTWARE_VERSION = _mq("softwareVersion")
 MQ_PLOVER_CATEGORY = _mq("ploverCategory")
 MQ_RELATED_CAMEO_CODE = _mq("relatedCameoCode")
 MQ_STANCE_COUNT = _mq("stanceCount")
+MQ_ARTICLE_COUNT = _mq("articleCount")
 MQ_INDEXED_STANCE = _mq("indexedStance")
 MQ_FIRST_DAY = _mq("firstDay")
 MQ_LAST_DAY = _mq("lastDay")
@@ -296,18 +299,19 @@ _SKOS_CONCEPT_SCHEME = NamedNode(SKOS + "ConceptScheme")
 CLASSES: tuple[NamedNode, ...] = (
     MQ_ARTICLE, MQ_ENTITY, MQ_ACTOR, MQ_STATE, MQ_ORGANISATION, MQ_ARMED_GROUP, MQ_CONFLICT,
     MQ_REGION, MQ_STANCE, MQ_PERSON, MQ_STANCE_TYPE_CLASS, MQ_PRINCIPLE_CLASS, MQ_EXTRACTION_RUN,
-    MQ_EDGE_INDEX, MQ_STANCE_EDGE, MQ_STANCE_EDGE_PERIOD,
+    MQ_EDGE_INDEX, MQ_STANCE_EDGE, MQ_STANCE_EDGE_PERIOD, MQ_HOLDER_TOTAL,
 )
 OBJECT_PROPERTIES: tuple[NamedNode, ...] = (
     MQ_HOLDER, MQ_STANCE_TYPE, MQ_TARGET, MQ_PRINCIPLE, MQ_MENTIONS,
     MQ_MEMBER_OF, MQ_HAS_MEMBER, MQ_PART_OF, MQ_LOCATION, MQ_PARTY,
     MQ_EDGE_HOLDER, MQ_EDGE_TYPE, MQ_EDGE_TARGET, MQ_PERIOD_OF, MQ_INDEXED_STANCE,
+    MQ_TOTAL_OF,
 )
 DATATYPE_PROPERTIES: tuple[NamedNode, ...] = (
     MQ_EVIDENCE, MQ_EVIDENCE_START, MQ_EVIDENCE_END, MQ_CUE, MQ_CUE_START, MQ_CUE_END, MQ_RULE,
     MQ_SPOKESPERSON, MQ_CONFIDENCE, MQ_DATE, MQ_STATED_ON, MQ_FOUNDED, MQ_MENTIONS_DATE,
     MQ_ISO_CODE, MQ_TEXT, MQ_SOURCE, MQ_CONTENT_HASH, MQ_SOFTWARE_VERSION, MQ_PLOVER_CATEGORY,
-    MQ_RELATED_CAMEO_CODE, MQ_STANCE_COUNT, MQ_FIRST_DAY, MQ_LAST_DAY, MQ_PERIOD, MQ_INDEX_UPDATING,
+    MQ_RELATED_CAMEO_CODE, MQ_STANCE_COUNT, MQ_ARTICLE_COUNT, MQ_FIRST_DAY, MQ_LAST_DAY, MQ_PERIOD, MQ_INDEX_UPDATING,
 )
 DATATYPES: tuple[NamedNode, ...] = (MQ_CAMEO_CODE, MQ_PARTIAL_DATE)
 CONCEPT_SCHEMES: tuple[NamedNode, ...] = (MQ_STANCE_TYPES, MQ_PRINCIPLES)

@@ -6,10 +6,17 @@ Each ``queries/<name>.rq`` starts with a comment header::
     # description: Every stance an actor took, newest first, ...
     # param: actor iri — the actor's IRI, e.g. https://w3id.org/mawqif/id/state/SYR
     # param: type iri optional — a stance type IRI, ...
+    # index-form: stances-of-actor-index
 
 A parameter is a plain SPARQL variable of the same name (``?actor``) that the query projects;
 :func:`bind` turns user-given strings into RDF terms for pyoxigraph's ``substitutions``
 (values are never pasted into the query text). Optional parameters may be left unbound.
+
+``index-form`` names a query that gives the same rows from the store's edge index
+(``graph_builder/edge_index.py``); :mod:`graph_builder.named` runs it when the index is complete.
+An index form may read only some of the index's periods (parameters ``since`` and ``until``, worked
+out from the row counts per period that the query named by its ``# periods:`` line gives); that
+needs a query whose rows are capped by a ``LIMIT``, :attr:`NamedQuery.row_limit`.
 """
 from __future__ import annotations
 
@@ -44,7 +51,8 @@ Substitutions = dict[
 ]
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_HEADER_RE = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(title|description|param|index-form|periods)\s*:\s*(.*?)\s*$")
+_LIMIT_RE = re.compile(r"\bLIMIT\s+(\d+)\s*$", re.IGNORECASE)
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?P<optional>\s+optional)?"
     r"\s*(?:(?:—|–|--|-|:)\s*(?P<description>.*))?$"
@@ -79,6 +87,8 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    index_form: str | None = None   # the query giving the same rows from the edge index
+    periods: str | None = None      # (an index form) the query counting its rows per index period
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -90,10 +100,16 @@ class NamedQuery:
     def required(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if not p.optional)
 
+    @property
+    def row_limit(self) -> int | None:
+        """The ``LIMIT`` that ends the query, if any: at most this many rows."""
+        m = _LIMIT_RE.search(self.text.strip())
+        return int(m.group(1)) if m else None
+
 
 def parse_header(name: str, text: str) -> NamedQuery:
     """Read the comment header of a query; raises ValueError when it is incomplete or malformed."""
-    title = description = None
+    title = description = index_form = periods = None
     params: list[Param] = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -107,6 +123,10 @@ def parse_header(name: str, text: str) -> NamedQuery:
         key, value = m.group(1), m.group(2)
         if key == "title":
             title = value
+        elif key == "index-form":
+            index_form = value
+        elif key == "periods":
+            periods = value
         elif key == "description":
             description = value
         else:
@@ -124,7 +144,8 @@ def parse_header(name: str, text: str) -> NamedQuery:
         raise ValueError(f"query {name!r}: header has no '# title:' line")
     if not description:
         raise ValueError(f"query {name!r}: header has no '# description:' line")
-    return NamedQuery(name=name, title=title, description=description, params=tuple(params), text=text)
+    return NamedQuery(name=name, title=title, description=description, params=tuple(params), text=text,
+                      index_form=index_form, periods=periods)
 
 
 @lru_cache(maxsize=1)

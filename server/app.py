@@ -38,6 +38,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 import queries as named_queries
 from graph_builder import __version__, terms
 from graph_builder.errors import InputError, MawqifError, QueryError
+from graph_builder.named import plan
 from graph_builder.store import EXPORT_FORMATS, Store
 from server.executor import ROWS, GroupCommit, InProcessRunner, QueryAnswer, QueryJob, Runner, queue_wait
 from server.explorer import CSP
@@ -600,7 +601,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                                                 max_rows=app.config["MAX_ROWS"], version=__version__),
                                 mimetype="text/html")
         try:
-            subs = named_queries.bind(q, values)
+            form, subs = plan(q, values, ask)
         except ValueError as e:
             if html:
                 return Response(render_template("query.html", q=q, values=values, result=None, message=str(e),
@@ -608,7 +609,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                                 status=400, mimetype="text/html")
             raise QueryError(str(e)) from None
         if html:
-            answer = run(QueryJob(query=q.text, result_media=ROWS, graph_media=ROWS, base_iri=request.base_url,
+            answer = run(QueryJob(query=form.text, result_media=ROWS, graph_media=ROWS, base_iri=request.base_url,
                                   substitutions=subs, max_rows=int(app.config["MAX_ROWS"])))
             page = render_template("query.html", q=q, values=values, result=answer.rows, message=None,
                                    max_rows=app.config["MAX_ROWS"], version=__version__)
@@ -617,8 +618,13 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         if rm is None and gm is None:
             return error(406, "no acceptable media type; offered: " + ", ".join((*RESULT_MEDIA, *GRAPH_MEDIA,
                                                                                  "text/html")))
-        answer = run(QueryJob(query=q.text, result_media=rm, graph_media=gm, base_iri=request.base_url,
+        answer = run(QueryJob(query=form.text, result_media=rm, graph_media=gm, base_iri=request.base_url,
                               substitutions=subs))
         return cacheable(respond(answer))
+
+    def ask(query: named_queries.NamedQuery, subs: named_queries.Substitutions) -> Any:
+        """Run one of the planner's small queries (graph_builder.named) in this process."""
+        with runner.reading():
+            return ox_store.query(query.text, substitutions=subs, use_default_graph_as_union=True)
 
     return app

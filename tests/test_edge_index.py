@@ -3,6 +3,7 @@ SPARQL-free loads, interrupted updates, and any sequence of writes (property-bas
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import pathlib
 from typing import Any
 
@@ -12,15 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph_builder import terms
-from graph_builder.edge_index import Bucket, Figures, tally
+from graph_builder.edge_index import Bucket, Figures, tally, total_bucket
 from graph_builder.ingest import ingest
 from graph_builder.loaders import read_path
+from graph_builder.named import plan
 from graph_builder.samples import SAMPLES_PATH, sample_records
 from graph_builder.store import ArticleGraph, Store
-from queries import bind, get_query
+from queries import NamedQuery, Substitutions, bind, get_query
 from server.explorer.data import ExplorerData, Filters
 
 BASE = terms.DEFAULT_BASE
+MQ = "https://w3id.org/mawqif/ontology#"
 
 
 def select(store: Store, name: str, **values: str) -> list[tuple[Any, ...]]:
@@ -56,12 +59,66 @@ def assert_index_exact(store: Store) -> None:
             assert (select(store, "explorer-ego-index-period", entity=e, **dates)
                     == select(store, "explorer-ego", entity=e, **dates)), (e, dates)
     assert_entity_pages_match(store)
+    assert_named_forms_match(store)
     pairs = [tuple(r) for r in store.query(get_query("explorer-stance-pairs").text)]  # type: ignore[union-attr]
     assert [tuple(r) for r in store.query(get_query("explorer-stance-pairs-index").text)] == pairs  # type: ignore[union-attr]
     # and what the writes left equals a rebuild from scratch
     before = edges_graph(store)
     store.edge_index.rebuild()
     assert edges_graph(store) == before
+
+
+def named_rows(store: Store, query: NamedQuery, subs: Substitutions) -> list[dict[str, Any]]:
+    res = store.query(query.text, substitutions=subs)
+    assert isinstance(res, ox.QuerySolutions)
+    names = [v.value for v in res.variables]
+    return [{n: (None if r[n] is None else r[n].value) for n in names} for r in res]
+
+
+def assert_named_forms_match(store: Store) -> None:
+    """Every named query with an index form answers, through :func:`graph_builder.named.plan`, what
+    the query itself answers, for every entity; a listing's cap is lowered to 3 so that its periods
+    are chosen (and checked) on a small store."""
+    def ask(q: NamedQuery, subs: Substitutions) -> Any:
+        return store.query(q.text, substitutions=subs)
+
+    def capped(q: NamedQuery) -> NamedQuery:
+        return dataclasses.replace(q, text=q.text.replace("LIMIT 1000", "LIMIT 3"))
+
+    def compared(row: dict[str, Any]) -> tuple[Any, ...]:
+        out = dict(row)
+        out.pop("example", None)   # one sentence of the group, not always the same one
+        out.pop("since", None)     # the periods the index form read
+        out.pop("until", None)
+        if out.get("holders") is not None:
+            out["holders"] = sorted(out["holders"].split(", "))
+        return tuple(sorted((k, str(v)) for k, v in out.items()))
+
+    ents = entities(store)
+    evidences = {(r["stance"].value, r["e"].value) for r in store.query(  # type: ignore[union-attr]
+        "SELECT ?stance ?e WHERE { ?stance mq:evidence ?e }")}
+    by_evidence = {e for _, e in evidences}
+    asked: list[tuple[str, dict[str, str]]] = [("most-active", {}), ("most-active", {"limit": "2"})]
+    for e in ents:
+        asked += [("who-condemns", {"target": e}), ("who-supports", {"target": e}), ("timeline", {"target": e})]
+        asked += [("stances-of-actor", {"actor": e, **dates}) for dates in (
+            {}, {"from": "2024-01-01"}, {"to": "2023-12-31"}, {"from": "2018-02-10", "to": "2024-06-30"},
+            {"type": MQ + "Condemnation"})]
+    for name, values in asked:
+        query = capped(get_query(name))
+        form, subs = plan(query, values, ask, get=lambda n: capped(get_query(n)))
+        assert form.name == query.index_form, name
+        mine = named_rows(store, query, bind(query, values))
+        theirs = named_rows(store, form, subs)
+        if query.row_limit is not None:   # a listing: the same rows in the same order
+            assert [compared(r) for r in theirs] == [compared(r) for r in mine], (name, values)
+        else:
+            assert sorted(map(compared, theirs)) == sorted(map(compared, mine)), (name, values)
+        for r in theirs:   # an example is a sentence of the group (when the group has one)
+            if "example" in r:
+                assert (r["example"] in by_evidence) or r["example"] is None, (name, values, r)
+        assert all(r.get("example") is not None for r in theirs) == all(r.get("example") is not None
+                                                                       for r in mine), (name, values)
 
 
 def assert_entity_pages_match(store: Store, size: int = 3) -> int:
@@ -89,14 +146,19 @@ def assert_entity_pages_match(store: Store, size: int = 3) -> int:
 
 
 def test_tally_counts_edges_and_periods() -> None:
-    t = tally([("h", "T", "x", "2024-05-02", "s1"), ("h", "T", "x", "2024-06", "s2"), ("h", "T", "x", "2024-06", "s3"),
-               ("h", "T", "x", "2024", "s4"), *(("h", "T", "y", None, f"u{i}") for i in range(3))])
-    assert t[Bucket("h", "T", "x", "")] == Figures(4, "2024", "2024-06")
-    assert t[Bucket("h", "T", "x", "2024-05")] == Figures(1, "2024-05-02", "2024-05-02")
-    assert t[Bucket("h", "T", "x", "p2024-06")] == Figures(2, "2024-06", "2024-06")
-    assert t[Bucket("h", "T", "x", "p2024")] == Figures(1, "2024", "2024")
-    assert t[Bucket("h", "T", "y", "")] == Figures(3, None, None)
-    assert len(t) == 5
+    t = tally([("h", "T", "x", "2024-05-02", "s1", "a1"), ("h", "T", "x", "2024-06", "s2", "a1"),
+               ("h", "T", "x", "2024-06", "s3", "a2"), ("h", "T", "x", "2024", "s4", "a2"),
+               *(("h", "T", "y", None, f"u{i}", "a3") for i in range(3)), ("h", "T", "y", None, "s4", "a2"),
+               ("g", "T", "y", None, "v", "a3")])
+    assert t[Bucket("h", "T", "x", "")] == Figures(4, 2, "2024", "2024-06")
+    assert t[Bucket("h", "T", "x", "2024-05")] == Figures(1, 1, "2024-05-02", "2024-05-02")
+    assert t[Bucket("h", "T", "x", "p2024-06")] == Figures(2, 2, "2024-06", "2024-06")
+    assert t[Bucket("h", "T", "x", "p2024")] == Figures(1, 1, "2024", "2024")
+    assert t[Bucket("h", "T", "y", "")] == Figures(4, 2, None, None)
+    # a holder's total counts distinct stances (s4 is about x and y) and articles
+    assert t[total_bucket("h")] == Figures(7, 3, None, None)
+    assert t[total_bucket("g")] == Figures(1, 1, None, None)
+    assert len(t) == 8
 
 
 def test_index_after_ingest_and_reingest(store: Store) -> None:

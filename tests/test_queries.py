@@ -274,9 +274,10 @@ def test_string_params_are_matched_literally(store: ox.Store, value: str) -> Non
 
 def test_who_condemns(store: ox.Store) -> None:
     rows = run(store, "who-condemns", target=ID + "state-UKR")
-    got = {(r["holder"], r["type"]) for r in rows}
+    got = {(r["holder"], r["type"], r["about"], r["articles"]) for r in rows}
     # RUS condemns Ukraine directly and voices concern about the war located in it.
-    assert got == {(ID + "state-RUS", MQ + "Condemnation"), (ID + "state-RUS", MQ + "Concern")}
+    assert got == {(ID + "state-RUS", MQ + "Condemnation", ID + "state-UKR", "1"),
+                   (ID + "state-RUS", MQ + "Concern", ID + "conflict-ukraine", "1")}
     assert {r["holderLabel"] for r in rows} == {"Russia"}
     assert {r["holderLabelAr"] for r in rows} == {"روسيا"}
     rows = run(store, "who-condemns", target=ID + "state-RUS")
@@ -333,9 +334,10 @@ def test_stances_about_includes_conflicts_located_in_a_state(store: ox.Store) ->
 
 def test_timeline(store: ox.Store) -> None:
     rows = run(store, "timeline", target=ID + "state-UKR")
-    assert [(r["date"], r["type"], r["stances"]) for r in rows] == [
-        ("2025-02-25", MQ + "Concern", "1"), ("2025-02-25", MQ + "Condemnation", "1"),
-        ("2025-03-17", MQ + "Support", "1")]
+    assert [(r["month"], r["type"], r["about"], r["stances"]) for r in rows] == [
+        ("2025-02", MQ + "Concern", ID + "conflict-ukraine", "1"),
+        ("2025-02", MQ + "Condemnation", ID + "state-UKR", "1"),
+        ("2025-03", MQ + "Support", ID + "state-UKR", "1")]
     assert rows[-1]["holders"] == "European Union"
 
 
