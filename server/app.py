@@ -613,14 +613,16 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                                   substitutions=subs, max_rows=int(app.config["MAX_ROWS"])))
             page = render_template("query.html", q=q, values=values, result=answer.rows, message=None,
                                    max_rows=app.config["MAX_ROWS"], version=__version__)
-            return cacheable(Response(page, mimetype="text/html"))
+            return cacheable(Response(page, mimetype="text/html", headers={"Mawqif-Query": form.name}))
         rm, gm = result_media(request.accept_mimetypes), graph_media(request.accept_mimetypes)
         if rm is None and gm is None:
             return error(406, "no acceptable media type; offered: " + ", ".join((*RESULT_MEDIA, *GRAPH_MEDIA,
                                                                                  "text/html")))
         answer = run(QueryJob(query=form.text, result_media=rm, graph_media=gm, base_iri=request.base_url,
                               substitutions=subs))
-        return cacheable(respond(answer))
+        resp = respond(answer)
+        resp.headers["Mawqif-Query"] = form.name   # which form answered (the index's or the query itself)
+        return cacheable(resp)
 
     def ask(query: named_queries.NamedQuery, subs: named_queries.Substitutions) -> Any:
         """Run one of the planner's small queries (graph_builder.named) in this process."""

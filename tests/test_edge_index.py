@@ -100,7 +100,8 @@ def assert_named_forms_match(store: Store) -> None:
     by_evidence = {e for _, e in evidences}
     asked: list[tuple[str, dict[str, str]]] = [("most-active", {}), ("most-active", {"limit": "2"})]
     for e in ents:
-        asked += [("who-condemns", {"target": e}), ("who-supports", {"target": e}), ("timeline", {"target": e})]
+        asked += [("who-condemns", {"target": e}), ("who-supports", {"target": e}), ("timeline", {"target": e}),
+                  ("stances-about", {"target": e})]
         asked += [("stances-of-actor", {"actor": e, **dates}) for dates in (
             {}, {"from": "2024-01-01"}, {"to": "2023-12-31"}, {"from": "2018-02-10", "to": "2024-06-30"},
             {"type": MQ + "Condemnation"})]

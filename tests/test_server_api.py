@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import base64
+import csv
 import gzip
+import io
 import json
 import shutil
 import subprocess
@@ -10,10 +12,13 @@ import threading
 import time
 import urllib.parse
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 
+from graph_builder.samples import SAMPLES_PATH
 from graph_builder.store import HOLDER_FILE
+from queries import bind, get_query
 from server.protocol import add_using, negotiate
 from tests.conftest import mawqif_command
 from tests.test_server_helpers import LiveServer, http, start_server
@@ -286,6 +291,47 @@ def test_named_queries(live: LiveServer) -> None:
     status, _, body = http("GET", f"{live.url}/queries/stances-of-actor?actor=%27%3E%3Cscript%3E",
                            headers={"Accept": "text/html"})
     assert status == 400 and b"<script>" not in body
+
+
+def test_named_queries_answer_from_the_edge_index_what_counting_gives(tmp_path) -> None:
+    """``/queries/<name>`` reads the edge index (its ``Mawqif-Query`` header names the form that
+    answered); the answers are those of the queries themselves, run on the store afterwards."""
+    store = str(tmp_path / "store")
+    subprocess.run([*mawqif_command(), "ingest", "--store", store, str(SAMPLES_PATH)], check=True, capture_output=True)
+    ids = "https://w3id.org/mawqif/id/"
+    asked = [("who-condemns", {"target": ids + "state/SYR"}), ("who-supports", {"target": ids + "state/SDN"}),
+             ("timeline", {"target": ids + "state/SYR"}), ("most-active", {"limit": "3"}),
+             ("stances-of-actor", {"actor": ids + "state/EGY"}), ("stances-about", {"target": ids + "state/SYR"}),
+             ("stances-of-actor", {"actor": ids + "state/EGY", "from": "2024-01-01", "to": "2025-12-31"})]
+
+    def rows(name: str, body: bytes) -> list[tuple[tuple[str, str], ...]]:
+        out = [tuple(sorted((k, v) for k, v in r.items()   # example: one sentence of the group; since,
+                            if k not in ("example", "since", "until")))   # until: the periods read
+               for r in csv.DictReader(io.StringIO(body.decode("utf-8")))]
+        assert out, name
+        return out if name.startswith("stances-") else sorted(out)
+
+    server = start_server(store)
+    try:
+        served, forms = [], set()
+        for name, values in asked:
+            status, headers, body = http("GET", f"{server.url}/queries/{name}?{urllib.parse.urlencode(values)}",
+                                         headers={"Accept": "text/csv"})
+            assert status == 200, body
+            forms.add(headers["Mawqif-Query"])
+            served.append(rows(name, body))
+    finally:
+        code, err = server.stop()
+    assert code == 0, err
+    assert forms == {"who-condemns-index", "who-supports-index", "timeline-index", "most-active-index",
+                     "stances-of-actor-index", "stances-about-index"}
+    ox_store = ox.Store.read_only(store)
+    for (name, values), answer in zip(asked, served, strict=True):
+        query = get_query(name)
+        results = ox_store.query(query.text, substitutions=bind(query, values), use_default_graph_as_union=True)
+        buf = io.BytesIO()
+        results.serialize(buf, ox.QueryResultsFormat.CSV)  # type: ignore[union-attr]
+        assert rows(name, buf.getvalue()) == answer, (name, values)
 
 
 def test_html_rows_are_capped(live: LiveServer) -> None:
