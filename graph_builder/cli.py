@@ -141,7 +141,8 @@ def _query_text(spec: str, params: list[str]) -> tuple[str, dict, Callable[[Stor
         raise QueryError(f"query {spec}: {e}") from None
 
     def planned(store: Store) -> tuple[str, dict]:
-        form, form_subs = plan(named, values, lambda q, s: store.query(q.text, substitutions=s))
+        embedded = store.oxigraph if isinstance(store, Store) else None   # (a remote store has no index)
+        form, form_subs = plan(named, values, embedded)
         return form.text, form_subs
 
     return named.text, subs, planned

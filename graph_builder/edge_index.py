@@ -15,6 +15,8 @@ busy state, seconds per view). The edge index keeps those counts in the named gr
   stances it took and in how many articles, whatever their types and targets (a stance about two
   targets is on two edges but counts once here);
 * ``mq:articleCount`` on every node: in how many articles its stances were found;
+* ``mq:latestPeriod`` from an edge to the period node of its last day (itself, when none of its
+  stances is dated), where a query finds an example of its newest stances in two lookups;
 * ``mq:indexedStance`` from each period node to the stances it counts (from the edge node to its
   undated ones), so that an entity's stances are listed newest first a period at a time, reading
   only the periods a page needs (:mod:`server.explorer.entity_stances`).
@@ -41,6 +43,7 @@ The pure part, :func:`tally`, turns rows (one per stance and edge) into figures 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -226,7 +229,15 @@ def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:
         out.append(ox.Quad(node, terms.MQ_FIRST_DAY, _literal(f.first), g))
     if f.last is not None:
         out.append(ox.Quad(node, terms.MQ_LAST_DAY, _literal(f.last), g))
+    if b.period == ALL_TIME and not b.is_total:
+        out.append(ox.Quad(node, terms.MQ_LATEST_PERIOD, latest_node(node, f.last), g))
     return out
+
+
+def latest_node(edge: ox.NamedNode, last: str | None) -> ox.NamedNode:
+    """The node that lists an edge's newest stances: its period of ``last`` (the edge's last day), or
+    the edge itself when none of its stances is dated (``mq:latestPeriod``)."""
+    return edge if last is None else period_node(edge, period_of(last))
 
 
 def member_quad(base: str, row: Row) -> ox.Quad:
@@ -389,8 +400,7 @@ class EdgeIndex:
 
     def rebuild(self) -> None:
         """Count every stance again (after a crash, or writes the index could not follow)."""
-        if self.store.contains_named_graph(self.graph):
-            self.store.remove_graph(self.graph)
+        self._clear()
         self.store.add(self._updating)
         members: list[ox.Quad] = []
         figures: Tally = {}   # its size: edges × periods, however many stances
@@ -423,6 +433,17 @@ class EdgeIndex:
         self.store.extend([self._complete, self._format])
         self.store.remove(self._updating)
 
+    def _clear(self) -> None:
+        """Empty the index's graph a chunk of quads at a time: one transaction removing the index of
+        the 10,000-article store (916,000 quads) took 35 s and 1.4 GB, these removals 23 s and 950 MB
+        (at 100,000 articles the transaction took minutes and 4 GB)."""
+        while chunk := list(itertools.islice(self.store.quads_for_pattern(None, None, None, self.graph),
+                                             REBUILD_CHUNK)):
+            for q in chunk:
+                self.store.remove(q)
+        if self.store.contains_named_graph(self.graph):
+            self.store.remove_graph(self.graph)
+
     def _replace_figures(self, b: Bucket, old: Figures | None, new: Figures | None) -> list[ox.Quad]:
         """Remove what changed of a bucket's node and return the quads to add."""
         if new is None:
@@ -441,6 +462,9 @@ class EdgeIndex:
                 self.store.remove(ox.Quad(node, prop, _literal(before), self.graph))
             if after is not None:
                 out.append(ox.Quad(node, prop, _literal(after), self.graph))
+        if b.period == ALL_TIME and not b.is_total and old.last != new.last:
+            self.store.remove(ox.Quad(node, terms.MQ_LATEST_PERIOD, latest_node(node, old.last), self.graph))
+            out.append(ox.Quad(node, terms.MQ_LATEST_PERIOD, latest_node(node, new.last), self.graph))
         return out
 
     def _remove_node(self, node: ox.NamedNode) -> None:

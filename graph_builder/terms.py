@@ -95,6 +95,7 @@ MQ_EDGE_TYPE = _mq("edgeType")
 MQ_EDGE_TARGET = _mq("edgeTarget")
 MQ_PERIOD_OF = _mq("periodOf")
 MQ_TOTAL_OF = _mq("totalOf")
+MQ_LATEST_PERIOD = _mq("latestPeriod")
 
 # ---------------------------------------------------------------------------------------------
 # mq: datatype properties
@@ -305,7 +306,7 @@ OBJECT_PROPERTIES: tuple[NamedNode, ...] = (
     MQ_HOLDER, MQ_STANCE_TYPE, MQ_TARGET, MQ_PRINCIPLE, MQ_MENTIONS,
     MQ_MEMBER_OF, MQ_HAS_MEMBER, MQ_PART_OF, MQ_LOCATION, MQ_PARTY,
     MQ_EDGE_HOLDER, MQ_EDGE_TYPE, MQ_EDGE_TARGET, MQ_PERIOD_OF, MQ_INDEXED_STANCE,
-    MQ_TOTAL_OF,
+    MQ_TOTAL_OF, MQ_LATEST_PERIOD,
 )
 DATATYPE_PROPERTIES: tuple[NamedNode, ...] = (
     MQ_EVIDENCE, MQ_EVIDENCE_START, MQ_EVIDENCE_END, MQ_CUE, MQ_CUE_START, MQ_CUE_END, MQ_RULE,

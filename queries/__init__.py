@@ -14,9 +14,9 @@ A parameter is a plain SPARQL variable of the same name (``?actor``) that the qu
 
 ``index-form`` names a query that gives the same rows from the store's edge index
 (``graph_builder/edge_index.py``); :mod:`graph_builder.named` runs it when the index is complete.
-An index form may read only some of the index's periods (parameters ``since`` and ``until``, worked
-out from the row counts per period that the query named by its ``# periods:`` line gives); that
-needs a query whose rows are capped by a ``LIMIT``, :attr:`NamedQuery.row_limit`.
+An index form may read only some of the index's months (parameters ``since`` and ``until``, worked
+out from the counts of the edges that the query named by its ``# edges:`` line gives); that needs a
+query whose rows are capped by a ``LIMIT``, :attr:`NamedQuery.row_limit`.
 """
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ Substitutions = dict[
 ]
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_HEADER_RE = re.compile(r"^#\s*(title|description|param|index-form|periods)\s*:\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(title|description|param|index-form|edges)\s*:\s*(.*?)\s*$")
 _LIMIT_RE = re.compile(r"\bLIMIT\s+(\d+)\s*$", re.IGNORECASE)
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?P<optional>\s+optional)?"
@@ -88,7 +88,7 @@ class NamedQuery:
     params: tuple[Param, ...]
     text: str
     index_form: str | None = None   # the query giving the same rows from the edge index
-    periods: str | None = None      # (an index form) the query counting its rows per index period
+    edges: str | None = None        # (an index form of a listing) the query giving the edges it reads
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -109,7 +109,7 @@ class NamedQuery:
 
 def parse_header(name: str, text: str) -> NamedQuery:
     """Read the comment header of a query; raises ValueError when it is incomplete or malformed."""
-    title = description = index_form = periods = None
+    title = description = index_form = edges = None
     params: list[Param] = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -125,8 +125,8 @@ def parse_header(name: str, text: str) -> NamedQuery:
             title = value
         elif key == "index-form":
             index_form = value
-        elif key == "periods":
-            periods = value
+        elif key == "edges":
+            edges = value
         elif key == "description":
             description = value
         else:
@@ -145,7 +145,7 @@ def parse_header(name: str, text: str) -> NamedQuery:
     if not description:
         raise ValueError(f"query {name!r}: header has no '# description:' line")
     return NamedQuery(name=name, title=title, description=description, params=tuple(params), text=text,
-                      index_form=index_form, periods=periods)
+                      index_form=index_form, edges=edges)
 
 
 @lru_cache(maxsize=1)

@@ -601,7 +601,8 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
                                                 max_rows=app.config["MAX_ROWS"], version=__version__),
                                 mimetype="text/html")
         try:
-            form, subs = plan(q, values, ask)
+            with runner.reading():   # (the planner's few lookups: between two writes)
+                form, subs = plan(q, values, ox_store)
         except ValueError as e:
             if html:
                 return Response(render_template("query.html", q=q, values=values, result=None, message=str(e),
@@ -623,10 +624,5 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         resp = respond(answer)
         resp.headers["Mawqif-Query"] = form.name   # which form answered (the index's or the query itself)
         return cacheable(resp)
-
-    def ask(query: named_queries.NamedQuery, subs: named_queries.Substitutions) -> Any:
-        """Run one of the planner's small queries (graph_builder.named) in this process."""
-        with runner.reading():
-            return ox_store.query(query.text, substitutions=subs, use_default_graph_as_union=True)
 
     return app
