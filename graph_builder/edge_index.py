@@ -15,6 +15,8 @@ busy state, seconds per view). The edge index keeps those counts in the named gr
   stances it took and in how many articles, whatever their types and targets (a stance about two
   targets is on two edges but counts once here);
 * ``mq:articleCount`` on every node: in how many articles its stances were found;
+* ``mq:inMonth`` on a period node: its month (a partial date's first), where a query finds a month's
+  nodes, however precisely their stances are dated, in one lookup;
 * ``mq:latestPeriod`` from an edge to the period node of its last day (itself, when none of its
   stances is dated), where a query finds an example of its newest stances in two lookups;
 * ``mq:indexedStance`` from each period node to the stances it counts (from the edge node to its
@@ -53,8 +55,8 @@ from graph_builder import terms
 from queries import bind, get_query
 
 #: The index's format, its ``owl:versionInfo``: "2" added the ``mq:indexedStance`` lists, "3" the
-#: article counts and the holder totals. An index of another format is not complete: a store opened
-#: for writing rebuilds it.
+#: article counts, the holder totals, ``mq:latestPeriod`` and ``mq:inMonth``. An index of another format is not
+#: complete: a store opened for writing rebuilds it.
 INDEX_FORMAT = "3"
 #: Above this many quads an index update is bulk-loaded rather than added in a transaction.
 BULK_ABOVE = 2_000
@@ -130,6 +132,16 @@ def period_of(day: str) -> str:
     ('2024-05', 'p2024-05', 'p2024')
     """
     return day[:7] if len(day) == 10 else "p" + day
+
+
+def month_of(period: str) -> str:
+    """The month a period falls in (``mq:inMonth``): its own, or a partial date's first.
+
+    >>> month_of("2024-05"), month_of("p2024-05"), month_of("p2024")
+    ('2024-05', '2024-05', '2024-01')
+    """
+    day = period.removeprefix("p")
+    return day[:7] if len(day) >= 7 else f"{day[:4]}-01"
 
 
 def tally(rows: Iterable[Row]) -> Tally:
@@ -222,7 +234,8 @@ def bucket_quads(base: str, b: Bucket, f: Figures) -> list[ox.Quad]:
     else:
         out += [ox.Quad(node, terms.RDF_TYPE, terms.MQ_STANCE_EDGE_PERIOD, g),
                 ox.Quad(node, terms.MQ_PERIOD_OF, edge_node(base, b.edge), g),
-                ox.Quad(node, terms.MQ_PERIOD, ox.Literal(b.period), g)]
+                ox.Quad(node, terms.MQ_PERIOD, ox.Literal(b.period), g),
+                ox.Quad(node, terms.MQ_IN_MONTH, ox.Literal(month_of(b.period)), g)]
     out.append(ox.Quad(node, terms.MQ_STANCE_COUNT, _literal(f.count), g))
     out.append(ox.Quad(node, terms.MQ_ARTICLE_COUNT, _literal(f.articles), g))
     if f.first is not None:

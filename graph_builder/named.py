@@ -7,22 +7,25 @@ when the embedded store's index is complete (of this format), else the query its
 from the same user values, always through ``substitutions``.
 
 A listing capped by ``LIMIT`` (stances-of-actor, stances-about) reads, in its index form, only the
-months that can hold its rows: :func:`periods_to_read` walks the entity's edges' months newest
-first, adding their counts (one lookup per edge and month), until the cap is reached. Only whole
-months inside the asked dates count towards the cap, and stances with a partial date or none are
-always read, so the rows read are a superset of the rows kept, and sorting and capping them gives
-the query's own answer.
+months that can hold its rows: :func:`months_to_read` walks the entity's edges' months newest first,
+adding their counts (one lookup per edge and month), until the months wholly inside the asked dates
+hold the cap. It reads those months (every period node of each, ``mq:inMonth``: the stances with a
+partial date too) and the stances with no date; when more than :data:`MONTHS` months are needed,
+every month. The rows read are a superset of the rows kept, and sorting and capping them gives the
+query's own answer.
 
-    >>> counts = {("e1", "2024-03"): 5, ("e1", "2024-04"): 5, ("e2", "2024-05"): 5}
-    >>> edges = [Span("e1", "2024-03-02", "2024-04-30"), Span("e2", "2024-05-01", "2024-05-09")]
-    >>> def count(edge: str, month: str) -> int:
-    ...     return counts.get((edge, month), 0)
-    >>> periods_to_read(edges, count, 8, None, None)
-    ('2024-04', None)
-    >>> periods_to_read(edges, count, 8, "2024-04-15", "2024-05-31")   # April is not whole
-    ('2024-04', '2024-05')
-    >>> periods_to_read(edges, count, 100, None, None)                 # fewer rows than the cap
-    (None, None)
+    >>> counts = {("e1", "2024-02"): 5, ("e1", "2024-03"): 5, ("e1", "2024-04"): 5, ("e2", "2024-05"): 5}
+    >>> edges = [Span("e1", "2024-02-02", "2024-04-30"), Span("e2", "2024-05-01", "2024-05-09")]
+    >>> def count(edge: str, month: str) -> tuple[int, int]:   # (fully dated rows, partly dated rows)
+    ...     return counts.get((edge, month), 0), 0
+    >>> months_to_read(edges, count, 8, None, None)
+    ['2024-05', '2024-04']
+    >>> months_to_read(edges, count, 8, "2024-04-15", "2024-05-31")   # April is read, not counted
+    ['2024-05', '2024-04']
+    >>> months_to_read(edges, count, 8, None, "2024-05-15")           # nor is May
+    ['2024-05', '2024-04', '2024-03']
+    >>> months_to_read(edges, count, 100, None, None) is None         # more than MONTHS: every month
+    True
 """
 from __future__ import annotations
 
@@ -35,6 +38,12 @@ import pyoxigraph as ox
 from graph_builder import terms
 from graph_builder.edge_index import INDEX_FORMAT, period_node
 from queries import NamedQuery, Substitutions, bind, get_query
+
+#: At most this many months are read one by one (the index forms' ?m1, ?m2, ?m3); beyond, every month.
+MONTHS = 3
+#: What an unused month or entity parameter is bound to (it matches nothing).
+NONE_MONTH = "none"
+NONE_IRI = "urn:x-mawqif:none"
 
 
 @dataclass(frozen=True)
@@ -61,9 +70,11 @@ def plan(query: NamedQuery, values: Mapping[str, str], store: ox.Store | None,
     given = {k: v for k, v in values.items() if v is not None and str(v).strip()}
     if form.edges is not None and query.row_limit is not None:
         spans = edges_of(store, get(form.edges), given)
-        since, until = periods_to_read(spans, lambda edge, month: _count(store, edge, month), query.row_limit,
-                                       given.get("from"), given.get("to"))
-        given |= {k: v for k, v in (("since", since), ("until", until)) if v is not None}
+        months = months_to_read(spans, lambda edge, month: _count(store, edge, month), query.row_limit,
+                                given.get("from"), given.get("to"))
+        entity = given[form.required[0].name]   # (the index form's first parameter: the actor or target)
+        given |= dict(zip(("m1", "m2", "m3"), [*(months or []), *[NONE_MONTH] * MONTHS], strict=False))
+        given["allOf"] = entity if months is None else NONE_IRI
     return form, bind(form, given)
 
 
@@ -88,34 +99,51 @@ def edges_of(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> l
     return spans
 
 
-def periods_to_read(edges: Sequence[Span], count: Callable[[str, str], int], limit: int, start: str | None,
-                    end: str | None) -> tuple[str | None, str | None]:
-    """The first and last month (``YYYY-MM``, None: no bound) whose stances hold the newest ``limit``
-    rows dated from ``start`` to ``end`` (days, None: open); ``count(edge, month)``: an edge's rows
-    in a month.
+def months_to_read(edges: Sequence[Span], count: Callable[[str, str], tuple[int, int]], limit: int,
+                   start: str | None, end: str | None) -> list[str] | None:
+    """The months (``YYYY-MM``, newest first, at most :data:`MONTHS`) that hold the newest ``limit``
+    rows dated from ``start`` to ``end`` (days, None: open), or None when more months are needed;
+    ``count(edge, month)``: an edge's rows in a month, fully dated and dated only to the month or
+    year.
 
-    A month counts towards ``limit`` only when it lies wholly inside the dates. No month before
-    ``start``'s can hold a row, nor after ``end``'s.
+    Every month with rows, from the newest inside the dates down, is read; a month's fully dated rows
+    count towards ``limit`` when it lies wholly inside the dates (a partial date may fall outside
+    them: "2024" is before "2024-01-01").
     """
-    until = end[:7] if end else None
-    lowest = start[:7] if start else None
     dated = [(e, _month(e.first, first=True), _month(e.last, first=False)) for e in edges if e.first and e.last]
     if not dated:
-        return lowest, until
+        return []
     newest = max(last for _, _, last in dated)
     oldest = min(first for _, first, _ in dated)
+    if end:
+        newest = min(newest, end[:7])
+    if start:
+        oldest = max(oldest, start[:7])
+    months: list[str] = []
     held = 0
-    for month in _months_down(min(newest, until or newest), max(oldest, lowest or oldest)):
-        if not _inside(month, start, end):
+    for month in _months_down(newest, oldest):
+        counts = [count(e.edge, month) for e, first, last in dated if first <= month <= last]
+        if not any(whole or partial for whole, partial in counts):
             continue
-        held += sum(count(e.edge, month) for e, first, last in dated if first <= month <= last)
-        if held >= limit:
-            return month, until
-    return lowest, until
+        months.append(month)
+        if len(months) > MONTHS:
+            return None
+        if _inside(month, start, end):
+            held += sum(whole for whole, _ in counts)
+            if held >= limit:
+                break
+    return months
 
 
-def _count(store: ox.Store, edge: str, month: str) -> int:
-    node = period_node(ox.NamedNode(edge), month)
+def _count(store: ox.Store, edge: str, month: str) -> tuple[int, int]:
+    """An edge's rows in a month: on its month's node, and on the nodes of dates given only to that
+    month (or, for January, to its year)."""
+    partial = [f"p{month}", f"p{month[:4]}"] if month.endswith("-01") else [f"p{month}"]
+    whole, *parts = (_stances(store, period_node(ox.NamedNode(edge), p)) for p in (month, *partial))
+    return whole, sum(parts)
+
+
+def _stances(store: ox.Store, node: ox.NamedNode) -> int:
     for q in store.quads_for_pattern(node, terms.MQ_STANCE_COUNT, None):
         if isinstance(q.object, ox.Literal):
             return int(q.object.value)
