@@ -142,7 +142,10 @@ def _query_text(spec: str, params: list[str]) -> tuple[str, dict, Callable[[Stor
 
     def planned(store: Store) -> tuple[str, dict]:
         embedded = store.oxigraph if isinstance(store, Store) else None   # (a remote store has no index)
-        form, form_subs = plan(named, values, embedded)
+        try:
+            form, form_subs = plan(named, values, embedded)
+        except ValueError as e:
+            raise QueryError(f"query {spec}: {e}") from None
         return form.text, form_subs
 
     return named.text, subs, planned

@@ -14,9 +14,9 @@ A parameter is a plain SPARQL variable of the same name (``?actor``) that the qu
 
 ``index-form`` names a query that gives the same rows from the store's edge index
 (``graph_builder/edge_index.py``); :mod:`graph_builder.named` runs it when the index is complete.
-An index form may read only some of the index's months (parameters ``since`` and ``until``, worked
-out from the counts of the edges that the query named by its ``# edges:`` line gives); that needs a
-query whose rows are capped by a ``LIMIT``, :attr:`NamedQuery.row_limit`.
+An index form may read only some of the index's months (parameters ``m1``, ``m2``, ``m3`` and
+``allOf``, worked out from the counts of the edges that the query named by its ``# edges:`` line
+gives); that needs a query whose rows are capped by a ``LIMIT``, :attr:`NamedQuery.row_limit`.
 """
 from __future__ import annotations
 

@@ -136,6 +136,16 @@ def _term_json(t: Any) -> Any:
     return t.value
 
 
+def _shown(rows: Any, query: named_queries.NamedQuery, form: named_queries.NamedQuery) -> Any:
+    """The rows of an HTML answer without the columns only the index form has (the months it read)."""
+    extra = {p.name for p in form.params} - {p.name for p in query.params}
+    if rows is None or not extra:
+        return rows
+    names, values, truncated = rows
+    keep = [i for i, n in enumerate(names) if n not in extra]
+    return tuple(names[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in values), truncated
+
+
 def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str, Any] | None = None,
                runner: Runner | None = None) -> Flask:
     app = Flask(__name__)
@@ -612,7 +622,7 @@ def create_app(store: Store, *, base: str = terms.DEFAULT_BASE, config: dict[str
         if html:
             answer = run(QueryJob(query=form.text, result_media=ROWS, graph_media=ROWS, base_iri=request.base_url,
                                   substitutions=subs, max_rows=int(app.config["MAX_ROWS"])))
-            page = render_template("query.html", q=q, values=values, result=answer.rows, message=None,
+            page = render_template("query.html", q=q, values=values, result=_shown(answer.rows, q, form), message=None,
                                    max_rows=app.config["MAX_ROWS"], version=__version__)
             return cacheable(Response(page, mimetype="text/html", headers={"Mawqif-Query": form.name}))
         rm, gm = result_media(request.accept_mimetypes), graph_media(request.accept_mimetypes)

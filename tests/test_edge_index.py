@@ -77,7 +77,7 @@ def named_rows(store: Store, query: NamedQuery, subs: Substitutions) -> list[dic
 
 def assert_named_forms_match(store: Store) -> int:
     """Every named query with an index form answers, through :func:`graph_builder.named.plan`, what
-    the query itself answers, for every entity; a listing's cap is lowered to 3 so that its periods
+    the query itself answers, for every entity; a listing's cap is lowered to 3 so that its months
     are chosen (and checked) on a small store. Returns how many listings read only some months."""
     def capped(q: NamedQuery) -> NamedQuery:
         return dataclasses.replace(q, text=q.text.replace("LIMIT 1000", "LIMIT 3"))
@@ -92,9 +92,9 @@ def assert_named_forms_match(store: Store) -> int:
         return tuple(sorted((k, str(v)) for k, v in out.items()))
 
     ents = entities(store)
-    evidences = {(r["stance"].value, r["e"].value) for r in store.query(  # type: ignore[union-attr]
-        "SELECT ?stance ?e WHERE { ?stance mq:evidence ?e }")}
-    by_evidence = {e for _, e in evidences}
+    said: dict[str, set[tuple[str, str, str]]] = {}   # a sentence → the (holder, type, target) of its stances
+    for r in store.query("SELECT * WHERE { ?s mq:evidence ?e ; mq:holder ?h ; mq:stanceType ?t ; mq:target ?x }"):
+        said.setdefault(r["e"].value, set()).add((r["h"].value, r["t"].value, r["x"].value))  # type: ignore[index]
     asked: list[tuple[str, dict[str, str]]] = [("most-active", {}), ("most-active", {"limit": "2"})]
     for e in ents:
         asked += [("who-condemns", {"target": e}), ("who-supports", {"target": e}), ("timeline", {"target": e}),
@@ -114,9 +114,9 @@ def assert_named_forms_match(store: Store) -> int:
             assert [compared(r) for r in theirs] == [compared(r) for r in mine], (name, values)
         else:
             assert sorted(map(compared, theirs)) == sorted(map(compared, mine)), (name, values)
-        for r in theirs:   # an example is a sentence of the group (when the group has one)
-            if "example" in r:
-                assert (r["example"] in by_evidence) or r["example"] is None, (name, values, r)
+        for r in theirs:   # an example is the sentence of a stance of the row's holder, type and about
+            if r.get("example") is not None:
+                assert (r["holder"], r["type"], r["about"]) in said[r["example"]], (name, values, r)
         assert all(r.get("example") is not None for r in theirs) == all(r.get("example") is not None
                                                                        for r in mine), (name, values)
     return bounded

@@ -320,6 +320,11 @@ def test_named_queries_answer_from_the_edge_index_what_counting_gives(tmp_path) 
             assert status == 200, body
             forms.add(headers["Mawqif-Query"])
             served.append(rows(name, body))
+        actor = urllib.parse.quote(ids + "state/EGY", safe="")
+        status, headers, body = http("GET", f"{server.url}/queries/stances-of-actor?actor={actor}",
+                                     headers={"Accept": "text/html"})
+        assert status == 200 and headers["Mawqif-Query"] == "stances-of-actor-index"
+        assert b"<th>evidence</th>" in body and b"<th>allOf</th>" not in body   # (the months it read: not shown)
     finally:
         code, err = server.stop()
     assert code == 0, err
