@@ -64,26 +64,9 @@ ROWS = "rows"
 #: How much lower the CPU priority of query workers is than the server process's (``nice``): on a
 #: busy machine the scheduler serves pages, explorer APIs and article writes before long queries.
 WORKER_NICENESS = 10
-#: A query that has used this many seconds of CPU is a long one: its worker drops to the lowest CPU
-#: priority (``nice`` 19), so that the other queries go first (a runaway cross product took a core
-#: from them). It is checked every :data:`CPU_CHECK_SECONDS` while the query runs.
-DEMOTE_AFTER_CPU_SECONDS = 2.0
-CPU_CHECK_SECONDS = 0.25
-#: The lowest CPU priority (the highest ``nice``).
-LOWEST_PRIORITY = 19
 #: The request header ``mawqif serve``'s dispatcher sets (overwriting any a client sent) to the
 #: :func:`time.monotonic` at which a request was queued for a thread (WSGI: ``HTTP_MAWQIF_QUEUED_AT``).
 QUEUED_AT_HEADER = "MAWQIF_QUEUED_AT"
-
-
-def _cpu_seconds(pid: int | None) -> float | None:
-    """The CPU time a process has used (Linux ``/proc``; None where it cannot be read)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime + stime, in ticks
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def queue_wait(environ: Mapping[str, Any], now: float | None = None) -> float:
@@ -452,7 +435,6 @@ class _Worker:
         self.proc.start()
         child.close()
         self.generation = -1   # the writes its view includes (-1: no view)
-        self.demoted = False   # its priority was lowered during a long query (see WorkerPool._wait)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -537,7 +519,6 @@ class WorkerPool(Runner):
         # for tests and benchmarks: views opened, opens done again because the files moved meanwhile,
         # and jobs run again because files vanished under a view
         self.opened = self.open_retries = self.reopened = 0
-        self.demoted = 0   # workers whose priority was lowered during a long query
         self._ctx = context or mp.get_context("spawn")
         self._idle = _Handout()
         self._all: set[_Worker] = set()
@@ -567,22 +548,6 @@ class WorkerPool(Runner):
             if not self._closed:
                 time.sleep(1.0)   # it died starting: try again, not in a tight loop
 
-    def worker_pids(self) -> list[int]:
-        """The process ids of the running query workers (for tests and benchmarks)."""
-        with self._all_lock:
-            return [pid for w in self._all if (pid := getattr(w.proc, "pid", None)) and w.proc.is_alive()]
-
-    def _restore(self, w: _Worker) -> bool:
-        """Give a demoted worker its priority back (False: not allowed, as for a process without the
-        privilege to raise a priority; it is replaced by a fresh worker)."""
-        try:
-            os.setpriority(os.PRIO_PROCESS, w.proc.pid, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS)
-        except OSError:
-            self._replace(w)
-            return False
-        w.demoted = False
-        return True
-
     def _replace(self, w: _Worker) -> None:
         with self._all_lock:
             self._all.discard(w)
@@ -594,7 +559,7 @@ class WorkerPool(Runner):
         """Send ``msg`` and wait for the answer until ``deadline``; past it the worker is killed."""
         try:
             w.conn.send(msg)
-            if not self._wait(w, deadline):
+            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(w)
                 raise _Stopped("timeout")
             reply: tuple[Any, ...] = w.conn.recv()
@@ -608,25 +573,6 @@ class WorkerPool(Runner):
             self._replace(w)   # (what the failed allocation left behind goes with the process)
             raise _Stopped("memory")
         return reply
-
-    def _wait(self, w: _Worker, deadline: float) -> bool:
-        """Wait for ``w``'s answer until ``deadline`` (False: none came); once the query has used
-        :data:`DEMOTE_AFTER_CPU_SECONDS` of CPU, give its worker the lowest priority."""
-        pid = getattr(w.proc, "pid", None)   # (None: a worker thread, in the tests)
-        start = _cpu_seconds(pid)
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            if w.conn.poll(left if w.demoted or start is None else min(left, CPU_CHECK_SECONDS)):
-                return True
-            used = _cpu_seconds(pid)
-            if (pid is not None and not w.demoted and start is not None and used is not None
-                    and used - start >= DEMOTE_AFTER_CPU_SECONDS):
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, pid, LOWEST_PRIORITY)
-                    w.demoted = True
-                    self.demoted += 1
 
     def _open(self, w: _Worker, deadline: float) -> None:
         """Have ``w`` open a view of the store as the last completed write left it."""
@@ -682,8 +628,6 @@ class WorkerPool(Runner):
                                         "the request's arrival) and was stopped") from None
             raise MawqifError("the query worker died; try again") from None
         finally:
-            if keep and w.demoted:
-                keep = self._restore(w)
             if keep:
                 if w.proc.is_alive():
                     self._idle.put(w)
