@@ -253,6 +253,20 @@ def latest_node(edge: ox.NamedNode, last: str | None) -> ox.NamedNode:
     return edge if last is None else period_node(edge, period_of(last))
 
 
+def index_ready(store: ox.Store) -> bool:
+    """Whether ``store`` holds a complete edge index of this format (whatever its base)."""
+    q = get_query("edge-index-ready")
+    return bool(store.query(q.text, substitutions=bind(q, {"format": INDEX_FORMAT}), use_default_graph_as_union=True))
+
+
+def stance_count(store: ox.Store, node: ox.NamedNode) -> int:
+    """The ``mq:stanceCount`` of an index node (0 when there is no such node)."""
+    for q in store.quads_for_pattern(node, terms.MQ_STANCE_COUNT, None):
+        if isinstance(q.object, ox.Literal):
+            return int(q.object.value)
+    return 0
+
+
 def member_quad(base: str, row: Row) -> ox.Quad:
     """The ``mq:indexedStance`` quad of a row: its stance under its period's node (undated: its edge's)."""
     h, t, x, day, stance, _ = row
@@ -420,22 +434,18 @@ class EdgeIndex:
         # Distinct articles (and a holder's distinct stances) are counted an article at a time, so
         # that no set of every stance is ever held. The scan gives an article's rows together; if it
         # did not, the articles are counted again one query each.
-        article: list[Row] = []
         done: set[str] = set()
         grouped = True
-        for row in self._stream("edge-index-all"):   # the stance lists are loaded as rows come, in chunks
-            members.append(member_quad(self.base, row))
+        for article, rows in itertools.groupby(self._stream("edge-index-all"), key=lambda row: row[5]):
+            group = list(rows)
+            members += member_quads(self.base, group)   # the stance lists are loaded in chunks
             if len(members) >= REBUILD_CHUNK:
                 self.store.bulk_extend(members)
                 members.clear()
-            if grouped and article and row[5] != article[0][5]:
-                merge_into(figures, tally(article))
-                done.add(article[0][5])
-                article.clear()
-                grouped = row[5] not in done
+            grouped = grouped and article not in done
             if grouped:
-                article.append(row)
-        merge_into(figures, tally(article))
+                merge_into(figures, tally(group))
+                done.add(article)
         if not grouped:
             figures = {}
             for g in self.store.named_graphs():

@@ -35,8 +35,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graph_builder import terms
-from graph_builder.edge_index import INDEX_FORMAT, period_node
+from graph_builder.edge_index import index_ready, month_of, period_node, period_of, stance_count
 from queries import NamedQuery, Substitutions, bind, get_query
 
 #: At most this many months are read one by one (the index forms' ?m1, ?m2, ?m3); beyond, every month.
@@ -76,12 +75,6 @@ def plan(query: NamedQuery, values: Mapping[str, str], store: ox.Store | None,
         given |= dict(zip(("m1", "m2", "m3"), [*(months or []), *[NONE_MONTH] * MONTHS], strict=False))
         given["allOf"] = entity if months is None else NONE_IRI
     return form, bind(form, given)
-
-
-def index_ready(store: ox.Store) -> bool:
-    """Whether the store holds a complete edge index of this format."""
-    q = get_query("edge-index-ready")
-    return bool(store.query(q.text, substitutions=bind(q, {"format": INDEX_FORMAT}), use_default_graph_as_union=True))
 
 
 def edges_of(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> list[Span]:
@@ -139,22 +132,13 @@ def _count(store: ox.Store, edge: str, month: str) -> tuple[int, int]:
     """An edge's rows in a month: on its month's node, and on the nodes of dates given only to that
     month (or, for January, to its year)."""
     partial = [f"p{month}", f"p{month[:4]}"] if month.endswith("-01") else [f"p{month}"]
-    whole, *parts = (_stances(store, period_node(ox.NamedNode(edge), p)) for p in (month, *partial))
+    whole, *parts = (stance_count(store, period_node(ox.NamedNode(edge), p)) for p in (month, *partial))
     return whole, sum(parts)
-
-
-def _stances(store: ox.Store, node: ox.NamedNode) -> int:
-    for q in store.quads_for_pattern(node, terms.MQ_STANCE_COUNT, None):
-        if isinstance(q.object, ox.Literal):
-            return int(q.object.value)
-    return 0
 
 
 def _month(day: str, *, first: bool) -> str:
     """The month of a day (a partial date: its first or last month)."""
-    if len(day) >= 7:
-        return day[:7]
-    return f"{day[:4]}-01" if first else f"{day[:4]}-12"
+    return month_of(period_of(day)) if first or len(day) >= 7 else f"{day[:4]}-12"
 
 
 def _months_down(newest: str, oldest: str) -> Iterator[str]:

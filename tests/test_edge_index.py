@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph_builder import terms
-from graph_builder.edge_index import Bucket, Figures, tally, total_bucket
+from graph_builder.edge_index import Bucket, EdgeIndex, Figures, tally, total_bucket
 from graph_builder.ingest import ingest
 from graph_builder.loaders import read_path
 from graph_builder.named import NONE_IRI, plan
@@ -207,6 +207,23 @@ def test_rebuild_loads_the_stance_lists_in_chunks(store: Store, monkeypatch: pyt
                      terms.edges_graph(BASE)) for i in range(10)]
     store.oxigraph.extend(stale)   # what the old index held is removed (a chunk at a time, too)
     monkeypatch.setattr("graph_builder.edge_index.REBUILD_CHUNK", 7)   # many chunks, a short last one
+    store.edge_index.rebuild()
+    assert edges_graph(store) == before and store.edge_index.is_sound()
+
+
+def test_a_rebuild_whose_scan_interleaves_articles_counts_them_one_by_one(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rebuild counts distinct articles an article at a time, from the scan's runs of one
+    article's rows; when an article comes back after another one, it counts every article again."""
+    ingest(store, read_path(str(SAMPLES_PATH)))
+    before = edges_graph(store)
+    stream = EdgeIndex._stream
+
+    def interleaved(self: EdgeIndex, name: str, **values: str) -> Any:
+        rows = list(stream(self, name, **values))
+        return iter(rows[0::2] + rows[1::2])   # every article's rows split in two runs, or more
+
+    monkeypatch.setattr(EdgeIndex, "_stream", interleaved)
     store.edge_index.rebuild()
     assert edges_graph(store) == before and store.edge_index.is_sound()
 

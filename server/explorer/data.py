@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 import pyoxigraph as ox
 
 from graph_builder import analytics, terms
-from graph_builder.edge_index import INDEX_FORMAT, period_node, period_of
+from graph_builder.edge_index import index_ready, period_node, period_of, stance_count
 from graph_builder.errors import QueryError
 from graph_builder.gazetteer import default_gazetteer
 from graph_builder.gazetteer.matcher import DATA as GAZETTEER_DATA
@@ -303,9 +303,7 @@ class ExplorerData:
     def edge_index_ready(self) -> bool:
         """Whether the store has a complete edge index (graph_builder/edge_index.py)."""
         with self.reading():
-            query = get_query("edge-index-ready")
-            result = self.store.query(query.text, substitutions=bind(query, {"format": INDEX_FORMAT}))
-        return bool(result) if isinstance(result, ox.QueryBoolean) else False
+            return index_ready(self.store.oxigraph)
 
     def ego(self, entity: str, f: Filters, page: int = 1, step: int = STEP) -> dict[str, Any]:
         """The stances an entity took or received as edges, with one page of its neighbours.
@@ -404,7 +402,7 @@ class ExplorerData:
     def _groups(self, edges: Sequence[entity_stances.Edge], needed: int) -> list[entity_stances.Group]:
         """The edges' stances in groups, newest first, until ``needed`` rows are grouped (the
         undated group last, once every period was read)."""
-        store, index = self.store.oxigraph, terms.edges_graph(self.base)
+        store = self.store.oxigraph
         dated = [e for e in edges if e.first and e.last]
         groups: list[entity_stances.Group] = []
         in_periods: dict[str, int] = defaultdict(int)
@@ -421,8 +419,7 @@ class ExplorerData:
                         if not entity_stances.spans(e, period):
                             continue
                         node = period_node(ox.NamedNode(e.node), period)
-                        n = next((int(v) for q in store.quads_for_pattern(node, terms.MQ_STANCE_COUNT, None, index)
-                                  if (v := _value(q.object))), 0)
+                        n = stance_count(store, node)
                         if n:
                             nodes.append((node.value, e.target))
                             count += n
